@@ -1,0 +1,18 @@
+#pragma once
+
+// mpactor: Python multiprocessing's shared state for C++.
+//
+// Shared memory (shm/): Process, Lock, RLock, Value, RawValue, Array,
+// RawArray, typecodes. A server process of CAF actors (actors/): Manager,
+// SyncManager, BaseManager and the proxies of its managed objects.
+
+#include <mpactor/shm/array.hpp>
+#include <mpactor/shm/error.hpp>
+#include <mpactor/shm/lock.hpp>
+#include <mpactor/shm/process.hpp>
+#include <mpactor/shm/raw_array.hpp>
+#include <mpactor/shm/raw_value.hpp>
+#include <mpactor/shm/rlock.hpp>
+#include <mpactor/shm/timeout.hpp>
+#include <mpactor/shm/typecodes.hpp>
+#include <mpactor/shm/value.hpp>

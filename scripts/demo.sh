@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds mpactor and runs the tutorial's examples in order, saying which part
+# of the tutorial (shared/reference) each one shows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh >/dev/null
+
+run() {
+  local title=$1; shift
+  printf '\n=== %s\n$ %s\n' "$title" "$*"
+  "$@"
+}
+
+run "1. Shared memory, Value: the counter pitfall (val.value += 1) and its fixes" \
+    build/examples/value_counter
+run "1. Shared memory, Value and Array: the showdate/updater example" \
+    build/examples/value_array
+run "1. Shared memory by name: two unrelated programs share a Value and an Array" \
+    build/examples/named_value

@@ -1,0 +1,115 @@
+#pragma once
+
+// Process: runs a function in a child process (multiprocessing.Process).
+//
+// start() forks. The child gets copies of ordinary variables (a global
+// counter changed in the child is not changed in the parent) and shares every
+// mpactor object that existed before the fork. Output buffered before start()
+// is flushed first, so it is printed once; the child flushes its own output and
+// leaves with _exit(), skipping the parent's static destructors.
+//
+// An exception escaping the target prints `Process <name>: <what>` to stderr
+// and the child exits with 1; `throw SystemExit{n}` exits with n. exitcode()
+// is negative -N when the child was killed by signal N, as in Python. The
+// child starts with SIGTERM at its default action, so terminate() ends it.
+//
+// A Process is a move-only handle to one child. Destroying it while the child
+// runs neither kills the child nor leaves a zombie: the child is reaped in
+// the background when it ends. Methods are for the thread that owns the
+// handle; they are not synchronized with each other.
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include <sys/types.h>
+
+#include <mpactor/shm/timeout.hpp>
+
+namespace mpactor {
+
+/// Thrown inside a child's target to leave with an exit code.
+struct SystemExit {
+  int code = 0;
+};
+
+class Process {
+public:
+  /// A process with no target: start() runs a child that exits with 0.
+  Process();
+
+  /// A process that will call `target(args...)` in the child. The arguments
+  /// are copied into the handle now, as Python pickles them.
+  template <class F, class... Args,
+            class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Process>>>
+  explicit Process(F&& target, Args&&... args)
+    : Process(std::function<void()>(
+        [fn = std::forward<F>(target),
+         tup = std::make_tuple(std::forward<Args>(args)...)]() mutable {
+          std::apply(fn, tup);
+        })) {
+    // nop
+  }
+
+  explicit Process(std::function<void()> target);
+
+  Process(Process&& other) noexcept;
+  Process& operator=(Process&& other) noexcept;
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  /// Hands a still running child to the background reaper.
+  ~Process();
+
+  /// Forks and runs the target in the child. ProcessError if already
+  /// started or if fork fails.
+  void start();
+
+  /// Waits for the child to end. ProcessError if not started.
+  void join();
+
+  /// Waits up to `timeout` for the child to end; returns whether it ended.
+  bool join(Timeout timeout);
+
+  template <class Rep, class Period>
+  bool join(std::chrono::duration<Rep, Period> timeout) {
+    return join(Timeout{std::chrono::duration_cast<std::chrono::nanoseconds>(timeout)});
+  }
+
+  /// Whether the child was started and has not ended.
+  bool is_alive();
+
+  /// The child's process id; 0 before start().
+  pid_t pid() const noexcept { return pid_; }
+
+  /// The exit code: none while running or before start; N for exit(N);
+  /// -S when ended by signal S.
+  std::optional<int> exitcode();
+
+  /// Sends SIGTERM / SIGKILL to a running child (nothing once it ended).
+  void terminate();
+  void kill();
+
+  /// The name, "Process-N" unless set.
+  const std::string& name() const noexcept { return name_; }
+  void name(std::string value) { name_ = std::move(value); }
+
+private:
+  void reap(bool block);
+  void signal(int sig, const char* what);
+
+  std::function<void()> target_;
+  std::string name_;
+  pid_t pid_ = 0;
+  int pidfd_ = -1;
+  std::optional<int> exitcode_;
+};
+
+/// The number of CPUs of this machine.
+unsigned cpu_count();
+
+} // namespace mpactor
