@@ -16,3 +16,8 @@
 #include <mpactor/shm/timeout.hpp>
 #include <mpactor/shm/typecodes.hpp>
 #include <mpactor/shm/value.hpp>
+
+#include <mpactor/actors/auto_proxy.hpp>
+#include <mpactor/actors/base_manager.hpp>
+#include <mpactor/actors/json.hpp>
+#include <mpactor/actors/sync_manager.hpp>

@@ -26,6 +26,9 @@ public:
 
 /// A key is not in a mapping.
 MPACTOR_ERROR_TYPE(KeyError, Error)
+/// A name is not in a Namespace, or a method is not exposed by a managed
+/// object (Python's AttributeError; a KeyError here, as a missing name is).
+MPACTOR_ERROR_TYPE(AttributeError, KeyError)
 /// An index is out of range.
 MPACTOR_ERROR_TYPE(IndexError, Error)
 /// An argument has the right type but a wrong value (also: releasing a lock

@@ -1,0 +1,42 @@
+#include <mpactor/actors/base_proxy.hpp>
+
+#include <atomic>
+
+#include <mpactor/shm/error.hpp>
+
+namespace mpactor {
+
+const Token& BaseProxy::token() const {
+  if (!ref_)
+    throw ValueError("the proxy refers to no object");
+  return ref_->token();
+}
+
+json BaseProxy::raw_call(const std::string& method, json args,
+                         std::vector<std::shared_ptr<object_ref>>& keep) const {
+  auto& t = token();
+  auto& cl = ref_->owner();
+  auto result = cl->call(t.id, method, std::move(args));
+  cl->adopt_markers(result, keep);
+  return result;
+}
+
+json BaseProxy::call(const std::string& method, json args) const {
+  std::vector<std::shared_ptr<object_ref>> keep;
+  return raw_call(method, std::move(args), keep);
+}
+
+std::shared_ptr<object_ref> BaseProxy::adopt(const Token& t) const {
+  Token full = t;
+  if (full.address.host.empty())
+    full.address = ref_->owner()->address();
+  return ref_->owner()->adopt(full, 0);
+}
+
+std::uint64_t this_thread_number() {
+  static std::atomic<std::uint64_t> next{1};
+  thread_local std::uint64_t mine = next++;
+  return mine;
+}
+
+} // namespace mpactor

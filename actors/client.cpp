@@ -1,0 +1,230 @@
+#include <mpactor/actors/client.hpp>
+
+#include <map>
+#include <unistd.h>
+
+#include <mpactor/actors/handshake.hpp>
+#include <mpactor/actors/object_ref.hpp>
+#include <mpactor/shm/error.hpp>
+
+namespace mpactor {
+
+// Process-wide tables. Leaked on purpose: proxies may die during static
+// destruction, after a static registry would be gone.
+struct client_registry {
+  std::mutex mtx;
+  std::map<std::string, std::shared_ptr<client>> clients; // guarded by mtx
+  std::map<std::pair<std::string, std::uint64_t>, std::weak_ptr<object_ref>> refs; // guarded by mtx
+
+  static client_registry& get() {
+    static auto* instance = [] {
+      auto* reg = new client_registry;
+      pthread_atfork(nullptr, nullptr, [] { get().after_fork_in_child(); });
+      return reg;
+    }();
+    return *instance;
+  }
+
+  // Runs in the child of fork(), single-threaded: drop the parent's sockets
+  // (without a word on them) and forget its clients; proxies find new ones.
+  void after_fork_in_child() {
+    new (&mtx) std::mutex; // a thread of the parent may have held it
+    for (auto& [key, cl] : clients) {
+      new (&cl->mtx_) std::mutex;
+      for (auto& conn : cl->idle_)
+        conn->abandon();
+      cl->idle_.clear();
+    }
+    // The clients stay alive through the proxies that hold them; the
+    // registry forgets them so that this process makes its own.
+    auto* old = new std::map<std::string, std::shared_ptr<client>>(std::move(clients));
+    (void) old; // leaked: destroying them here could run arbitrary code
+    clients.clear();
+  }
+};
+
+namespace {
+
+std::string key_of(const Address& addr) {
+  return addr.to_string();
+}
+
+std::uint64_t new_session_id() {
+  auto bytes = random_bytes(8);
+  std::uint64_t id = 0;
+  for (unsigned char c : bytes)
+    id = (id << 8) | c;
+  return id == 0 ? 1 : id;
+}
+
+} // namespace
+
+client::client(Address addr, std::string authkey)
+  : addr_(std::move(addr)), authkey_(std::move(authkey)),
+    session_(new_session_id()), pid_(getpid()) {
+  // nop
+}
+
+std::shared_ptr<client> client::for_address(const Address& addr,
+                                            const std::string& authkey) {
+  auto& reg = client_registry::get();
+  std::lock_guard<std::mutex> guard{reg.mtx};
+  auto& slot = reg.clients[key_of(addr)];
+  if (!slot || slot->authkey_ != authkey) {
+    slot = std::make_shared<client>(addr, authkey);
+    // References this process holds already (copied by fork) must be
+    // registered under the new session before anything else.
+    for (auto& [key, weak] : reg.refs)
+      if (key.first == key_of(addr) && !weak.expired()) {
+        slot->regrant_pending_ = true;
+        break;
+      }
+  }
+  return slot;
+}
+
+std::shared_ptr<client> client::current() {
+  if (pid_ == getpid())
+    return shared_from_this();
+  return for_address(addr_, authkey_);
+}
+
+std::unique_ptr<connection> client::checkout() {
+  bool regrant = false;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      return conn;
+    }
+    regrant = std::exchange(regrant_pending_, false);
+  }
+  auto conn = std::make_unique<connection>(addr_, authkey_, session_, connect_timeout);
+  if (regrant)
+    regrant_after_fork(*conn);
+  return conn;
+}
+
+void client::checkin(std::unique_ptr<connection> conn) {
+  if (conn->broken())
+    return;
+  std::lock_guard<std::mutex> guard{mtx_};
+  idle_.push_back(std::move(conn));
+}
+
+void client::regrant_after_fork(connection& conn) {
+  json ids = json::array();
+  {
+    auto& reg = client_registry::get();
+    std::lock_guard<std::mutex> guard{reg.mtx};
+    for (auto& [key, weak] : reg.refs) {
+      if (key.first != key_of(addr_))
+        continue;
+      if (auto ref = weak.lock()) {
+        ref->grants_ = 1;
+        ref->grant_pid_ = getpid();
+        ids.push_back(key.second);
+      }
+    }
+  }
+  if (!ids.empty())
+    conn.call(0, "incref", {{"ids", ids}});
+}
+
+json client::call(std::uint64_t object, const std::string& method, json args) {
+  if (pid_ != getpid())
+    return current()->call(object, method, std::move(args));
+  auto conn = checkout();
+  try {
+    auto result = conn->call(object, method, std::move(args));
+    checkin(std::move(conn));
+    return result;
+  } catch (const ConnectionError&) {
+    throw; // the connection is broken: drop it
+  } catch (...) {
+    checkin(std::move(conn));
+    throw;
+  }
+}
+
+void client::notify(std::uint64_t object, const std::string& method, json args) noexcept {
+  try {
+    if (pid_ != getpid()) {
+      current()->notify(object, method, std::move(args));
+      return;
+    }
+    std::unique_ptr<connection> conn;
+    {
+      std::lock_guard<std::mutex> guard{mtx_};
+      if (!idle_.empty()) {
+        conn = std::move(idle_.back());
+        idle_.pop_back();
+      }
+    }
+    if (!conn)
+      conn = std::make_unique<connection>(addr_, authkey_, session_, connect_timeout);
+    conn->notify(object, method, std::move(args));
+    checkin(std::move(conn));
+  } catch (...) {
+    // best effort: a gone server has nothing to count any more
+  }
+}
+
+std::shared_ptr<object_ref> client::adopt(const Token& token, int grants) {
+  auto self = current();
+  auto& reg = client_registry::get();
+  std::lock_guard<std::mutex> guard{reg.mtx};
+  auto& weak = reg.refs[{key_of(token.address), token.id}];
+  if (auto ref = weak.lock()) {
+    if (ref->grant_pid_ == getpid()) {
+      ref->grants_ += grants;
+    } else {
+      ref->grants_ = grants;
+      ref->grant_pid_ = getpid();
+    }
+    return ref;
+  }
+  auto ref = std::make_shared<object_ref>(token, self, grants);
+  weak = ref;
+  return ref;
+}
+
+void client::adopt_markers(const json& value,
+                           std::vector<std::shared_ptr<object_ref>>& keep) {
+  if (value.is_array()) {
+    for (auto& x : value)
+      adopt_markers(x, keep);
+  } else if (value.is_object()) {
+    if (auto token = Token::from_marker(value)) {
+      if (token->address.host.empty())
+        token->address = addr_; // an object of this client's server
+      keep.push_back(adopt(*token, 1));
+      return;
+    }
+    for (auto& [k, v] : value.items())
+      adopt_markers(v, keep);
+  }
+}
+
+object_ref::object_ref(Token token, std::shared_ptr<client> owner, int grants)
+  : token_(std::move(token)), owner_(std::move(owner)), grants_(grants),
+    grant_pid_(getpid()) {
+  // nop
+}
+
+object_ref::~object_ref() {
+  auto n = grants_.load();
+  if (grant_pid_ != getpid() || n <= 0)
+    return;
+  {
+    auto& reg = client_registry::get();
+    std::lock_guard<std::mutex> guard{reg.mtx};
+    auto it = reg.refs.find({key_of(token_.address), token_.id});
+    if (it != reg.refs.end() && it->second.expired())
+      reg.refs.erase(it);
+  }
+  owner_->notify(0, "decref", {{"id", token_.id}, {"count", n}});
+}
+
+} // namespace mpactor

@@ -1,0 +1,57 @@
+#pragma once
+
+// connection: one authenticated link from a client process to a server.
+//
+// call() sends a request and waits for its reply. While it waits it pings the
+// server after every `ping_interval` of silence; a server that answers
+// nothing for `dead_after` (frozen, cut off) fails the call with
+// ConnectionError, as does a closed socket (server killed). Blocking
+// operations carry their timeout to the server, which ends them (Empty,
+// false, ...); the client never abandons a request with its reply still to
+// come, so no reply is lost or read by the wrong call. One thread at a time.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <mpactor/actors/address.hpp>
+#include <mpactor/actors/frame_socket.hpp>
+#include <mpactor/actors/json.hpp>
+
+namespace mpactor {
+
+class connection {
+public:
+  /// Connects and authenticates, giving up after `timeout`.
+  connection(const Address& addr, const std::string& authkey,
+             std::uint64_t session, std::chrono::milliseconds timeout);
+
+  /// Calls `method` of `object` with `args`; returns the result or throws
+  /// the error it raised (see error_code.hpp), ConnectionError if the server
+  /// is gone or stops answering.
+  json call(std::uint64_t object, const std::string& method, json args);
+
+  /// Sends a request that has no reply.
+  void notify(std::uint64_t object, const std::string& method, json args);
+
+  /// Whether the link failed (it must not be reused).
+  bool broken() const noexcept { return broken_; }
+
+  /// Closes the socket without a word (after fork, in the child).
+  void abandon() noexcept;
+
+  static constexpr std::chrono::milliseconds ping_interval{500};
+  static constexpr std::chrono::milliseconds dead_after{1500};
+
+  /// Microseconds a call polls for its reply before sleeping (frame_socket::spin).
+  static inline int spin_us = 50;
+
+private:
+  frame_socket sock_;
+  std::uint64_t next_request_ = 1;
+  bool broken_ = false;
+};
+
+} // namespace mpactor

@@ -1,0 +1,48 @@
+#pragma once
+
+// object_registry: the type ids a server can create objects of (Python's
+// registry): each maps to a factory that makes the object's state from the
+// create call's arguments. A SyncManager's server knows list, dict,
+// Namespace, Queue, ...; BaseManager::register_type adds user classes.
+// Filled before the server starts; read-only while it serves.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <mpactor/actors/json.hpp>
+#include <mpactor/actors/managed_object.hpp>
+
+namespace mpactor {
+
+/// Makes the state of a new object from the create call's arguments.
+using object_factory =
+  std::function<std::shared_ptr<managed_object>(const json& args, object_table& table)>;
+
+class object_registry {
+public:
+  /// Registers (or replaces) `type_id`.
+  void add(const std::string& type_id, object_factory factory) {
+    factories_[type_id] = std::move(factory);
+  }
+
+  /// The factory of `type_id`, or nullptr.
+  const object_factory* find(const std::string& type_id) const {
+    auto it = factories_.find(type_id);
+    return it == factories_.end() ? nullptr : &it->second;
+  }
+
+  std::vector<std::string> type_ids() const {
+    std::vector<std::string> out;
+    for (auto& [k, v] : factories_)
+      out.push_back(k);
+    return out;
+  }
+
+private:
+  std::map<std::string, object_factory> factories_;
+};
+
+} // namespace mpactor

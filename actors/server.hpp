@@ -1,0 +1,62 @@
+#pragma once
+
+// server: a manager's server (Python's managers.Server).
+//
+// It listens on a TCP address, authenticates each connection (handshake.hpp),
+// and serves it on a thread of its own. The objects are CAF actors
+// (object_actor) in the server's actor system; a connection's thread is
+// itself a CAF execution unit, so a call runs its object's actor right there
+// and the reply is written by the connection's actor_companion: no thread
+// hop between the socket and the object, which is what makes a synchronous
+// call about as fast as a TCP round trip. A call that must wait (Queue.get,
+// acquire) is a deferred reply: the thread goes on reading, and the reply is
+// written from wherever the call completes.
+//
+// Object 0 is the manager itself: create, incref, decref, shutdown, stats.
+// A connection that closes cancels its pending calls; a session whose last
+// connection closes gives back its references and the locks it held.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <mpactor/actors/address.hpp>
+#include <mpactor/actors/object_registry.hpp>
+
+namespace mpactor {
+
+class server {
+public:
+  /// Binds `bind` (port 0: any free port). Refuses a non-loopback address
+  /// without an authkey (ValueError).
+  server(const Address& bind, std::string authkey,
+         std::shared_ptr<const object_registry> registry);
+  ~server();
+
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// The address it listens on (with the port the system chose).
+  const Address& address() const noexcept;
+
+  /// Serves until shutdown() or a client's shutdown call.
+  void serve_forever();
+
+  /// Stops serving: serve_forever() returns. Thread-safe, idempotent.
+  void shutdown();
+
+  /// Statistics: objects per type, sessions, connections, calls handled.
+  json stats() const;
+
+  struct impl;
+
+private:
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace mpactor

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds mpactor and runs the side-by-side benchmarks; prints their tables.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh python3 >/dev/null
+shared="${MPACTOR_SHARED:-$(cd .. && pwd)/shared}"
+echo "## shared memory"
+MPACTOR_SHARED="$shared" build/bench/bench_shm
