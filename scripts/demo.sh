@@ -17,3 +17,9 @@ run "1. Shared memory, Value and Array: the showdate/updater example" \
     build/examples/value_array
 run "1. Shared memory by name: two unrelated programs share a Value and an Array" \
     build/examples/named_value
+run "2. Server process, Namespace: the nested-mutation pitfall, the fix, nested proxies" \
+    build/examples/namespace_nested
+run "2. Server process, custom types: MyManager.register('Maths', MathsClass)" \
+    build/examples/maths_manager
+run "2. Server process: a tour of every SyncManager type across processes" \
+    build/examples/manager_tour
