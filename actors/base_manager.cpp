@@ -102,13 +102,14 @@ void BaseManager::start(std::function<void()> initializer) {
   st_->address.port = port;
   st_->process = std::move(process);
   st_->connected = true;
+  client::renew(st_->address, st_->authkey);
 }
 
 void BaseManager::connect() {
   if (st_->authkey.empty())
     throw AuthenticationError("connect() needs the server's authkey");
   // One call proves the address and the key.
-  client::for_address(st_->address, st_->authkey)->call(0, "types", json::object());
+  client::renew(st_->address, st_->authkey)->call(0, "types", json::object());
   st_->connected = true;
 }
 

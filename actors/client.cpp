@@ -83,6 +83,14 @@ std::shared_ptr<client> client::for_address(const Address& addr,
   return slot;
 }
 
+std::shared_ptr<client> client::renew(const Address& addr, const std::string& authkey) {
+  auto& reg = client_registry::get();
+  std::lock_guard<std::mutex> guard{reg.mtx};
+  auto fresh = std::make_shared<client>(addr, authkey);
+  reg.clients[key_of(addr)] = fresh;
+  return fresh;
+}
+
 std::shared_ptr<client> client::current() {
   if (pid_ == getpid())
     return shared_from_this();
@@ -101,6 +109,14 @@ std::unique_ptr<connection> client::checkout() {
     regrant = std::exchange(regrant_pending_, false);
   }
   auto conn = std::make_unique<connection>(addr_, authkey_, session_, connect_timeout);
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (incarnation_ == 0)
+      incarnation_ = conn->incarnation();
+    else if (incarnation_ != conn->incarnation())
+      throw ConnectionError("the manager at " + addr_.to_string()
+                            + " was restarted: objects of its earlier run are gone");
+  }
   if (regrant)
     regrant_after_fork(*conn);
   return conn;

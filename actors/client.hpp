@@ -37,6 +37,12 @@ public:
   static std::shared_ptr<client> for_address(const Address& addr,
                                              const std::string& authkey);
 
+  /// A new client for `addr`, replacing this process's current one: what a
+  /// manager that starts or connects uses, so that proxies of an earlier
+  /// server run on the same address fail clearly instead of reaching new
+  /// objects.
+  static std::shared_ptr<client> renew(const Address& addr, const std::string& authkey);
+
   /// Calls `method` of `object`; see connection::call.
   json call(std::uint64_t object, const std::string& method, json args);
 
@@ -73,6 +79,7 @@ private:
   std::uint64_t session_;
   pid_t pid_;
   bool regrant_pending_ = false; // guarded by mtx_
+  std::uint64_t incarnation_ = 0;  // guarded by mtx_: the server run first reached
   std::mutex mtx_;
   std::vector<std::unique_ptr<connection>> idle_; // guarded by mtx_
 };

@@ -19,7 +19,7 @@ connection::connection(const Address& addr, const std::string& authkey,
   : sock_(open_socket(addr, timeout)) {
   sock_.spin(std::chrono::microseconds(spin_us));
   try {
-    client_handshake(sock_, authkey, session, timeout);
+    incarnation_ = client_handshake(sock_, authkey, session, timeout);
   } catch (...) {
     broken_ = true;
     throw;

@@ -36,6 +36,9 @@ public:
   /// Sends a request that has no reply.
   void notify(std::uint64_t object, const std::string& method, json args);
 
+  /// The server run this connection reached (see handshake.hpp).
+  std::uint64_t incarnation() const noexcept { return incarnation_; }
+
   /// Whether the link failed (it must not be reused).
   bool broken() const noexcept { return broken_; }
 
@@ -52,6 +55,7 @@ private:
   frame_socket sock_;
   std::uint64_t next_request_ = 1;
   bool broken_ = false;
+  std::uint64_t incarnation_ = 0;
 };
 
 } // namespace mpactor

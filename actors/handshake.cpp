@@ -65,8 +65,8 @@ std::string hmac_sha256(const std::string& key, const std::string& data) {
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
-void client_handshake(frame_socket& sock, const std::string& authkey,
-                      std::uint64_t session, std::chrono::milliseconds timeout) {
+std::uint64_t client_handshake(frame_socket& sock, const std::string& authkey,
+                               std::uint64_t session, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   try {
     auto challenge = expect(sock, deadline);
@@ -79,12 +79,14 @@ void client_handshake(frame_socket& sock, const std::string& authkey,
     if (!equal_digest(from_binary(answer.body.value("digest", json{})),
                       hmac_sha256(authkey, c)))
       throw AuthenticationError("handshake: the server does not know the authkey");
+    return answer.body.value("incarnation", std::uint64_t{0});
   } catch (const protocol_error& e) {
     throw AuthenticationError(std::string{"handshake: "} + e.what());
   }
 }
 
 std::uint64_t server_handshake(frame_socket& sock, const std::string& authkey,
+                               std::uint64_t incarnation,
                                std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   auto s = random_bytes(challenge_size);
@@ -105,7 +107,8 @@ std::uint64_t server_handshake(frame_socket& sock, const std::string& authkey,
   }
   auto c = from_binary(reply.body.value("challenge", json{}));
   auto session = reply.body.value("session", std::uint64_t{0});
-  sock.write(auth_frame({{"digest", as_binary(hmac_sha256(authkey, c))}}));
+  sock.write(auth_frame({{"digest", as_binary(hmac_sha256(authkey, c))},
+                         {"incarnation", incarnation}}));
   return session;
 }
 

@@ -28,14 +28,18 @@ std::string random_bytes(std::size_t n);
 /// HMAC-SHA256 of `data` under `key`.
 std::string hmac_sha256(const std::string& key, const std::string& data);
 
-/// Runs the client's side; returns normally once both are authenticated.
-/// AuthenticationError on a wrong key, ConnectionError on a dead peer.
-void client_handshake(frame_socket& sock, const std::string& authkey,
-                      std::uint64_t session, std::chrono::milliseconds timeout);
+/// Runs the client's side; returns the server's incarnation id once both are
+/// authenticated. AuthenticationError on a wrong key, ConnectionError on a
+/// dead peer.
+std::uint64_t client_handshake(frame_socket& sock, const std::string& authkey,
+                               std::uint64_t session, std::chrono::milliseconds timeout);
 
-/// Runs the server's side; returns the client's session id. Throws
-/// AuthenticationError (after telling the client) or ConnectionError.
+/// Runs the server's side, telling the client the server's incarnation id
+/// (random per server run, so that proxies of an earlier run are told apart);
+/// returns the client's session id. Throws AuthenticationError (after telling
+/// the client) or ConnectionError.
 std::uint64_t server_handshake(frame_socket& sock, const std::string& authkey,
+                               std::uint64_t incarnation,
                                std::chrono::milliseconds timeout);
 
 } // namespace mpactor

@@ -1,6 +1,7 @@
 #include <mpactor/actors/server.hpp>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <iostream>
@@ -93,6 +94,7 @@ struct connection_state {
   std::mutex out_mtx;
   std::string out; // guarded by out_mtx: replies made on the owner thread
   std::set<std::uint64_t> waiting_on; // owner thread only
+  std::string peer;
 
   // Queues or writes one frame: replies made on this connection's thread are
   // written together after the batch; others at once.
@@ -132,6 +134,8 @@ struct server::impl {
   std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> next_connection{1};
   std::atomic<std::uint64_t> calls{0};
+  std::uint64_t incarnation = 0;
+  std::function<void(const std::string&)> log;
 
   std::mutex mtx;
   std::unordered_map<std::uint64_t, std::shared_ptr<connection_state>> connections; // guarded by mtx
@@ -143,6 +147,8 @@ struct server::impl {
     : addr(bind), authkey(std::move(key)), registry(std::move(reg)) {
     cfg.set("scheduler.policy", caf::atom("sharing"));
     cfg.set("logger.verbosity", caf::atom("quiet"));
+    for (unsigned char b : random_bytes(8))
+      incarnation = (incarnation << 8) | b;
     sys = std::make_unique<caf::actor_system>(cfg);
     table.set_creator([this](const std::string& type_id, const json& args) {
       return create(type_id, args);
@@ -198,13 +204,20 @@ struct server::impl {
       }
       if (fds[1].revents != 0 || stopping)
         break;
-      int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+      sockaddr_storage peer{};
+      socklen_t peer_len = sizeof(peer);
+      int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &peer_len,
+                         SOCK_CLOEXEC);
       if (fd < 0)
         continue;
       int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
       auto conn = std::make_shared<connection_state>();
       conn->id = next_connection++;
+      char host[NI_MAXHOST] = "?", serv[NI_MAXSERV] = "?";
+      getnameinfo(reinterpret_cast<sockaddr*>(&peer), peer_len, host, sizeof(host), serv,
+                  sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV);
+      conn->peer = std::string{host} + ":" + serv;
       conn->sock = std::make_unique<frame_socket>(fd);
       conn->sock->spin(std::chrono::microseconds(50));
       std::lock_guard<std::mutex> guard{mtx};
@@ -281,11 +294,14 @@ struct server::impl {
   void serve(std::shared_ptr<connection_state> conn) {
     conn->owner = std::this_thread::get_id();
     try {
-      conn->session = server_handshake(*conn->sock, authkey, std::chrono::seconds(5));
-    } catch (const std::exception&) {
+      conn->session = server_handshake(*conn->sock, authkey, incarnation,
+                                       std::chrono::seconds(5));
+    } catch (const std::exception& e) {
+      say("refused " + conn->peer + ": " + e.what());
       forget(conn->id);
       return;
     }
+    say("client " + conn->peer + " connected (session " + hex(conn->session) + ")");
     {
       std::lock_guard<std::mutex> guard{mtx};
       ++session_connections[conn->session];
@@ -316,6 +332,18 @@ struct server::impl {
         caf::anon_send(a, cancel_atom::value, conn->id);
     end_connection(*conn);
     forget(conn->id);
+    say("client " + conn->peer + " disconnected");
+  }
+
+  void say(const std::string& line) const {
+    if (log)
+      log(line);
+  }
+
+  static std::string hex(std::uint64_t x) {
+    char buf[17];
+    std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(x));
+    return buf;
   }
 
   void end_connection(connection_state& conn) {
@@ -484,6 +512,10 @@ void server::serve_forever() {
 
 void server::shutdown() {
   impl_->request_stop();
+}
+
+void server::set_logger(std::function<void(const std::string&)> log) {
+  impl_->log = std::move(log);
 }
 
 json server::stats() const {

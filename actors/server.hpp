@@ -19,6 +19,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -52,6 +53,10 @@ public:
 
   /// Statistics: objects per type, sessions, connections, calls handled.
   json stats() const;
+
+  /// Receives one line per client connect, disconnect and refused handshake
+  /// (never the authkey). Set before serve_forever().
+  void set_logger(std::function<void(const std::string&)> log);
 
   struct impl;
 
