@@ -2,7 +2,10 @@
 # Builds mpactor and runs the side-by-side benchmarks; prints their tables.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh python3 >/dev/null
+bash scripts/setup.sh python3 redis-server redis-tools >/dev/null
 shared="${MPACTOR_SHARED:-$(cd .. && pwd)/shared}"
 echo "## shared memory"
 MPACTOR_SHARED="$shared" build/bench/bench_shm
+echo
+echo "## server process (Manager) vs Python Manager and Redis"
+MPACTOR_SHARED="$shared" build/bench/bench_manager
