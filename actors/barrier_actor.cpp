@@ -64,7 +64,13 @@ void barrier_object::expire(call_context&, std::uint64_t ticket) {
 }
 
 void barrier_object::cancel(std::uint64_t connection) {
+  // A waiter whose connection closed (its process died) never arrives: the
+  // others would wait forever. The server cancels before it releases the
+  // session, so release() alone would find the waiter already gone.
+  auto before = waiters_.size();
   waiters_.cancel(connection);
+  if (waiters_.size() != before)
+    break_all();
 }
 
 void barrier_object::release(call_context&, std::uint64_t session) {

@@ -1,6 +1,7 @@
 #include <mpactor/actors/frame_socket.hpp>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 
 #include <arpa/inet.h>
@@ -42,8 +43,32 @@ frame_socket::~frame_socket() {
     ::close(fd_);
 }
 
+sockaddr_un frame_socket::unix_sockaddr(const Address& addr, socklen_t& len) {
+  sockaddr_un sa{};
+  sa.sun_family = AF_UNIX;
+  if (addr.path.size() >= sizeof(sa.sun_path))
+    throw ValueError("Unix socket path too long: " + addr.path);
+  std::memcpy(sa.sun_path, addr.path.data(), addr.path.size());
+  if (addr.path[0] == '@')
+    sa.sun_path[0] = '\0'; // abstract namespace
+  len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + addr.path.size());
+  return sa;
+}
+
 int frame_socket::connect_to(const Address& addr,
                              std::optional<time_point> deadline) {
+  if (addr.is_unix()) {
+    socklen_t len = 0;
+    auto sa = unix_sockaddr(addr, len);
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&sa), len) != 0) {
+      auto err = std::string{std::strerror(errno)};
+      if (fd >= 0)
+        ::close(fd);
+      throw ConnectionError("cannot connect to " + addr.to_string() + ": " + err);
+    }
+    return fd;
+  }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;

@@ -15,6 +15,9 @@
 #include <string>
 #include <vector>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <mpactor/actors/address.hpp>
 #include <mpactor/actors/wire_frame.hpp>
 
@@ -33,6 +36,9 @@ public:
   /// Connects to `addr` (TCP_NODELAY), giving up at `deadline`:
   /// ConnectionError naming the address.
   static int connect_to(const Address& addr, std::optional<time_point> deadline);
+
+  /// The sockaddr of Unix socket address `addr`; its length in `len`.
+  static sockaddr_un unix_sockaddr(const Address& addr, socklen_t& len);
 
   /// Reads one frame; none if `deadline` passed first.
   std::optional<wire_frame> read(std::optional<time_point> deadline = std::nullopt);

@@ -15,6 +15,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <caf/actor_companion.hpp>
@@ -165,6 +166,24 @@ struct server::impl {
   }
 
   void listen() {
+    if (addr.is_unix()) {
+      socklen_t len = 0;
+      auto sa = frame_socket::unix_sockaddr(addr, len);
+      if (addr.path[0] != '@')
+        ::unlink(addr.path.c_str()); // a stale socket of an earlier run
+      int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&sa), len) != 0
+          || ::listen(fd, 128) != 0) {
+        auto err = std::string{std::strerror(errno)};
+        if (fd >= 0)
+          ::close(fd);
+        throw ConnectionError("cannot listen on " + addr.to_string() + ": " + err);
+      }
+      if (addr.path[0] != '@')
+        ::chmod(addr.path.c_str(), 0600);
+      listen_fd = fd;
+      return;
+    }
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -217,7 +236,7 @@ struct server::impl {
       char host[NI_MAXHOST] = "?", serv[NI_MAXSERV] = "?";
       getnameinfo(reinterpret_cast<sockaddr*>(&peer), peer_len, host, sizeof(host), serv,
                   sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV);
-      conn->peer = std::string{host} + ":" + serv;
+      conn->peer = addr.is_unix() ? std::string{"local"} : std::string{host} + ":" + serv;
       conn->sock = std::make_unique<frame_socket>(fd);
       conn->sock->spin(std::chrono::microseconds(50));
       std::lock_guard<std::mutex> guard{mtx};
@@ -488,7 +507,7 @@ struct server::impl {
 
 server::server(const Address& bind, std::string authkey,
                std::shared_ptr<const object_registry> registry) {
-  bool loopback = bind.host == "127.0.0.1" || bind.host == "localhost"
+  bool loopback = bind.is_unix() || bind.host == "127.0.0.1" || bind.host == "localhost"
                   || bind.host == "::1" || bind.host.rfind("127.", 0) == 0;
   if (authkey.empty() && !loopback)
     throw ValueError("refusing to serve on " + bind.host

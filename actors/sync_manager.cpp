@@ -1,5 +1,8 @@
 #include <mpactor/actors/sync_manager.hpp>
 
+#include <unistd.h>
+
+#include <mpactor/actors/handshake.hpp>
 #include <mpactor/actors/array_actor.hpp>
 #include <mpactor/actors/barrier_actor.hpp>
 #include <mpactor/actors/condition_actor.hpp>
@@ -119,7 +122,16 @@ ArrayProxy SyncManager::Array(json init) const {
 }
 
 SyncManager Manager() {
-  SyncManager m;
+  // A local manager listens on an abstract Unix socket, as Python's does on
+  // Linux: faster than loopback TCP, and it leaves no file behind.
+  auto name = random_bytes(8);
+  std::string hex;
+  for (unsigned char c : name) {
+    static const char* digits = "0123456789abcdef";
+    hex += digits[c >> 4];
+    hex += digits[c & 15];
+  }
+  SyncManager m{Address::unix_socket("@mpactor-" + std::to_string(getpid()) + "-" + hex)};
   m.start();
   return m;
 }

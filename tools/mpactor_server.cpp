@@ -97,9 +97,10 @@ int main(int argc, char** argv) {
       auto colon = stats_of.rfind(':');
       if (colon == std::string::npos)
         throw mpactor::ValueError("--stats takes HOST:PORT");
-      mpactor::BaseManager m{{stats_of.substr(0, colon),
-                              static_cast<std::uint16_t>(std::stoi(stats_of.substr(colon + 1)))},
-                             key};
+      mpactor::Address target;
+      target.host = stats_of.substr(0, colon);
+      target.port = static_cast<std::uint16_t>(std::stoi(stats_of.substr(colon + 1)));
+      mpactor::BaseManager m{target, key};
       m.connect();
       std::cout << m.stats().dump(2) << "\n";
       return 0;
