@@ -15,6 +15,12 @@
 namespace mpactor {
 
 struct Address {
+  Address() = default;
+  Address(std::string host_name, std::uint16_t port_number)
+    : host(std::move(host_name)), port(port_number) {
+    // nop
+  }
+
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
   std::string path; ///< a Unix socket instead of TCP when not empty

@@ -26,6 +26,11 @@ json BaseProxy::call(const std::string& method, json args) const {
   return raw_call(method, std::move(args), keep);
 }
 
+void BaseProxy::send(const std::string& method, json args) const {
+  auto& t = token();
+  ref_->owner()->send(t.id, method, std::move(args));
+}
+
 std::shared_ptr<object_ref> BaseProxy::adopt(const Token& t) const {
   Token full = t;
   if (full.address.host.empty())

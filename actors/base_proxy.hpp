@@ -45,6 +45,11 @@ public:
   /// Calls `method` with named arguments; returns its json result.
   json call(const std::string& method, json args = json::object()) const;
 
+  /// Sends a call to `method` without waiting for its reply (pipelining):
+  /// the calling thread's later calls reach the server after it, and an
+  /// error it raises is raised by the thread's next call.
+  void send(const std::string& method, json args = json::object()) const;
+
   /// Calls `method` and converts the result to T (a proxy type, or anything
   /// json converts to); TypeError if it does not fit.
   template <class T>

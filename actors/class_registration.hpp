@@ -47,8 +47,12 @@ public:
                         -> std::shared_ptr<managed_object> {
       auto init = args.find("init");
       if (init != args.end() && !init->is_null()) {
-        if constexpr (std::is_constructible_v<T, const json&> || has_from_json)
+        // from_json first (it checks the value's type); a class with a
+        // constructor from json (which get<T>() cannot call) is made with it.
+        if constexpr (has_from_json)
           return std::make_shared<instance>(name, methods, json_as<T>(*init), table);
+        else if constexpr (std::is_constructible_v<T, const json&>)
+          return std::make_shared<instance>(name, methods, T(*init), table);
         else
           throw TypeError("'" + name + "' cannot be made from a value");
       }

@@ -1,6 +1,8 @@
 #include <mpactor/actors/client.hpp>
 
+#include <atomic>
 #include <map>
+#include <unordered_map>
 #include <unistd.h>
 
 #include <mpactor/actors/handshake.hpp>
@@ -29,12 +31,8 @@ struct client_registry {
   // (without a word on them) and forget its clients; proxies find new ones.
   void after_fork_in_child() {
     new (&mtx) std::mutex; // a thread of the parent may have held it
-    for (auto& [key, cl] : clients) {
-      new (&cl->mtx_) std::mutex;
-      for (auto& conn : cl->idle_)
-        conn->abandon();
-      cl->idle_.clear();
-    }
+    for (auto& [key, cl] : clients)
+      new (&cl->mtx_) std::mutex; // connections were abandoned by connection
     // The clients stay alive through the proxies that hold them; the
     // registry forgets them so that this process makes its own.
     auto* old = new std::map<std::string, std::shared_ptr<client>>(std::move(clients));
@@ -44,6 +42,11 @@ struct client_registry {
 };
 
 namespace {
+
+// This thread's connections, by client serial.
+thread_local std::unordered_map<std::uint64_t, std::unique_ptr<connection>> links;
+
+std::atomic<std::uint64_t> next_serial{1};
 
 std::string key_of(const Address& addr) {
   return addr.to_string();
@@ -61,7 +64,7 @@ std::uint64_t new_session_id() {
 
 client::client(Address addr, std::string authkey)
   : addr_(std::move(addr)), authkey_(std::move(authkey)),
-    session_(new_session_id()), pid_(getpid()) {
+    session_(new_session_id()), pid_(getpid()), serial_(next_serial++) {
   // nop
 }
 
@@ -97,18 +100,9 @@ std::shared_ptr<client> client::current() {
   return for_address(addr_, authkey_);
 }
 
-std::unique_ptr<connection> client::checkout() {
-  bool regrant = false;
-  {
-    std::lock_guard<std::mutex> guard{mtx_};
-    if (!idle_.empty()) {
-      auto conn = std::move(idle_.back());
-      idle_.pop_back();
-      return conn;
-    }
-    regrant = std::exchange(regrant_pending_, false);
-  }
+std::unique_ptr<connection> client::open() {
   auto conn = std::make_unique<connection>(addr_, authkey_, session_, connect_timeout);
+  bool regrant = false;
   {
     std::lock_guard<std::mutex> guard{mtx_};
     if (incarnation_ == 0)
@@ -116,17 +110,36 @@ std::unique_ptr<connection> client::checkout() {
     else if (incarnation_ != conn->incarnation())
       throw ConnectionError("the manager at " + addr_.to_string()
                             + " was restarted: objects of its earlier run are gone");
+    regrant = std::exchange(regrant_pending_, false);
   }
   if (regrant)
     regrant_after_fork(*conn);
   return conn;
 }
 
-void client::checkin(std::unique_ptr<connection> conn) {
-  if (conn->broken())
-    return;
-  std::lock_guard<std::mutex> guard{mtx_};
-  idle_.push_back(std::move(conn));
+connection& client::mine() {
+  auto& slot = links[serial_];
+  if (slot && !slot->broken())
+    return *slot;
+  slot.reset();
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (anchor_ && anchor_->broken())
+      anchor_.reset();
+  }
+  bool need_anchor;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    need_anchor = !anchor_;
+  }
+  if (need_anchor) {
+    auto anchor = open();
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (!anchor_)
+      anchor_ = std::move(anchor);
+  }
+  slot = open();
+  return *slot;
 }
 
 void client::regrant_after_fork(connection& conn) {
@@ -151,17 +164,13 @@ void client::regrant_after_fork(connection& conn) {
 json client::call(std::uint64_t object, const std::string& method, json args) {
   if (pid_ != getpid())
     return current()->call(object, method, std::move(args));
-  auto conn = checkout();
-  try {
-    auto result = conn->call(object, method, std::move(args));
-    checkin(std::move(conn));
-    return result;
-  } catch (const ConnectionError&) {
-    throw; // the connection is broken: drop it
-  } catch (...) {
-    checkin(std::move(conn));
-    throw;
-  }
+  return mine().call(object, method, std::move(args));
+}
+
+void client::send(std::uint64_t object, const std::string& method, json args) {
+  if (pid_ != getpid())
+    return current()->send(object, method, std::move(args));
+  mine().send(object, method, std::move(args));
 }
 
 void client::notify(std::uint64_t object, const std::string& method, json args) noexcept {
@@ -170,18 +179,10 @@ void client::notify(std::uint64_t object, const std::string& method, json args) 
       current()->notify(object, method, std::move(args));
       return;
     }
-    std::unique_ptr<connection> conn;
-    {
-      std::lock_guard<std::mutex> guard{mtx_};
-      if (!idle_.empty()) {
-        conn = std::move(idle_.back());
-        idle_.pop_back();
-      }
-    }
-    if (!conn)
-      conn = std::make_unique<connection>(addr_, authkey_, session_, connect_timeout);
-    conn->notify(object, method, std::move(args));
-    checkin(std::move(conn));
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (anchor_)
+      anchor_->notify(object, method, std::move(args));
+    // No anchor: no connection was ever made, so nothing was counted.
   } catch (...) {
     // best effort: a gone server has nothing to count any more
   }

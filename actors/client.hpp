@@ -2,10 +2,11 @@
 
 // client: one process's link to one manager server.
 //
-// A client holds a pool of authenticated connections, one per thread calling
-// at the same time (threads share proxies; each call borrows a connection),
-// and a session id that the server uses to count this process's references
-// and to know whose locks to release when the process is gone.
+// A client gives each calling thread a connection of its own (threads share
+// proxies; the calls of one thread stay in order), and holds one more, the
+// anchor, that keeps the session open while the process lives and carries
+// reference counts back. The session id tells the server whose references
+// and locks to release when the process is gone.
 //
 // Forked children: a child must not use its parent's sockets (Python resets
 // them after fork too). At fork, the child closes every inherited client
@@ -46,6 +47,9 @@ public:
   /// Calls `method` of `object`; see connection::call.
   json call(std::uint64_t object, const std::string& method, json args);
 
+  /// Sends a call without waiting for its reply; see connection::send.
+  void send(std::uint64_t object, const std::string& method, json args);
+
   /// Sends a request without reply (best effort: nothing if the server is gone).
   void notify(std::uint64_t object, const std::string& method, json args) noexcept;
 
@@ -70,8 +74,8 @@ private:
   friend struct client_registry;
 
   std::shared_ptr<client> current();
-  std::unique_ptr<connection> checkout();
-  void checkin(std::unique_ptr<connection> conn);
+  connection& mine();
+  std::unique_ptr<connection> open();
   void regrant_after_fork(connection& conn);
 
   Address addr_;
@@ -80,8 +84,9 @@ private:
   pid_t pid_;
   bool regrant_pending_ = false; // guarded by mtx_
   std::uint64_t incarnation_ = 0;  // guarded by mtx_: the server run first reached
+  std::uint64_t serial_; // names this client in threads' connection tables
   std::mutex mtx_;
-  std::vector<std::unique_ptr<connection>> idle_; // guarded by mtx_
+  std::unique_ptr<connection> anchor_; // guarded by mtx_
 };
 
 } // namespace mpactor

@@ -1,5 +1,8 @@
 #include <mpactor/actors/connection.hpp>
 
+#include <mutex>
+#include <set>
+
 #include <mpactor/actors/error_code.hpp>
 #include <mpactor/actors/handshake.hpp>
 #include <mpactor/shm/error.hpp>
@@ -12,16 +15,47 @@ int open_socket(const Address& addr, std::chrono::milliseconds timeout) {
   return frame_socket::connect_to(addr, std::chrono::steady_clock::now() + timeout);
 }
 
+// Every connection of the process, so that a forked child can close them
+// all: a child must not keep its parent's sessions alive. Leaked on purpose.
+std::mutex& all_mtx() {
+  static auto* m = new std::mutex;
+  return *m;
+}
+
+std::set<connection*>& all() {
+  static auto* s = [] {
+    pthread_atfork(nullptr, nullptr, [] { connection::abandon_all_after_fork(); });
+    return new std::set<connection*>;
+  }();
+  return *s;
+}
+
 } // namespace
+
+void connection::abandon_all_after_fork() noexcept {
+  new (&all_mtx()) std::mutex; // a parent thread may have held it
+  for (auto* c : all())
+    c->abandon();
+}
+
+connection::~connection() {
+  std::lock_guard<std::mutex> guard{all_mtx()};
+  all().erase(this);
+}
 
 connection::connection(const Address& addr, const std::string& authkey,
                        std::uint64_t session, std::chrono::milliseconds timeout)
   : sock_(open_socket(addr, timeout)) {
+  {
+    std::lock_guard<std::mutex> guard{all_mtx()};
+    all().insert(this);
+  }
   sock_.spin(std::chrono::microseconds(spin_us));
   try {
     incarnation_ = client_handshake(sock_, authkey, session, timeout);
   } catch (...) {
-    broken_ = true;
+    std::lock_guard<std::mutex> guard{all_mtx()};
+    all().erase(this); // no destructor runs for a constructor that throws
     throw;
   }
 }
@@ -29,15 +63,65 @@ connection::connection(const Address& addr, const std::string& authkey,
 json connection::call(std::uint64_t object, const std::string& method, json args) {
   if (broken_)
     throw ConnectionError("connection to the manager is broken");
+  raise_pending();
   wire_frame req;
   req.kind = frame_kind::call;
   req.request = next_request_++;
   req.object = object;
   req.method = method;
   req.body = std::move(args);
-  using clock = std::chrono::steady_clock;
   try {
     sock_.write(req);
+  } catch (const ConnectionError&) {
+    broken_ = true;
+    throw;
+  }
+  return wait_for(req.request);
+}
+
+void connection::send(std::uint64_t object, const std::string& method, json args) {
+  if (broken_)
+    throw ConnectionError("connection to the manager is broken");
+  raise_pending();
+  if (in_flight_.size() >= max_in_flight)
+    wait_for(0); // until the oldest is answered
+  wire_frame req;
+  req.kind = frame_kind::call;
+  req.request = next_request_++;
+  req.object = object;
+  req.method = method;
+  req.body = std::move(args);
+  try {
+    sock_.write(req);
+  } catch (const ConnectionError&) {
+    broken_ = true;
+    throw;
+  }
+  in_flight_.push_back(req.request);
+}
+
+void connection::raise_pending() {
+  if (failed_send_) {
+    auto [code, message] = std::move(*failed_send_);
+    failed_send_.reset();
+    raise_error(static_cast<error_code>(code), "an earlier pipelined call failed: " + message);
+  }
+}
+
+bool connection::settle(wire_frame& f) {
+  if (in_flight_.empty() || f.request != in_flight_.front())
+    return false;
+  in_flight_.pop_front();
+  if (f.kind == frame_kind::error && !failed_send_)
+    failed_send_.emplace(f.body.value("type", 0), f.body.value("message", std::string{"error"}));
+  return true;
+}
+
+// Reads until the reply to `request` (0: until the oldest send is settled).
+json connection::wait_for(std::uint64_t request) {
+  using clock = std::chrono::steady_clock;
+  auto oldest = in_flight_.empty() ? 0 : in_flight_.front();
+  try {
     auto last_heard = clock::now();
     bool pinged = false;
     for (;;) {
@@ -60,7 +144,12 @@ json connection::call(std::uint64_t object, const std::string& method, json args
         pinged = false;
         continue;
       }
-      if (f->request != req.request)
+      if (settle(*f)) {
+        if (request == 0 && f->request == oldest)
+          return json{};
+        continue;
+      }
+      if (f->request != request)
         continue; // a reply to nothing we wait for: ignore it
       if (f->kind == frame_kind::reply)
         return std::move(f->body);

@@ -2,6 +2,9 @@
 
 // connection: one authenticated link from a client process to a server.
 //
+// Each calling thread has a connection of its own (as in Python), so the
+// calls of one thread reach the server in the order it made them, including
+// pipelined sends.
 // call() sends a request and waits for its reply. While it waits it pings the
 // server after every `ping_interval` of silence; a server that answers
 // nothing for `dead_after` (frozen, cut off) fails the call with
@@ -13,6 +16,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
+#include <optional>
+#include <utility>
 #include <memory>
 #include <string>
 
@@ -36,6 +42,14 @@ public:
   /// Sends a request that has no reply.
   void notify(std::uint64_t object, const std::string& method, json args);
 
+  /// Sends a call without waiting for its reply (pipelining). Its reply is
+  /// read by a later call; an error it carries is raised by the next call or
+  /// send on this connection. At most `max_in_flight` are outstanding: the
+  /// next send waits for the oldest reply.
+  void send(std::uint64_t object, const std::string& method, json args);
+
+  static constexpr std::size_t max_in_flight = 256;
+
   /// The server run this connection reached (see handshake.hpp).
   std::uint64_t incarnation() const noexcept { return incarnation_; }
 
@@ -45,6 +59,13 @@ public:
   /// Closes the socket without a word (after fork, in the child).
   void abandon() noexcept;
 
+  /// Abandons every connection of the process (the atfork child handler).
+  static void abandon_all_after_fork() noexcept;
+
+  ~connection();
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
   static constexpr std::chrono::milliseconds ping_interval{500};
   static constexpr std::chrono::milliseconds dead_after{1500};
 
@@ -52,7 +73,14 @@ public:
   static inline int spin_us = 50;
 
 private:
+  // Handles a frame that answers an earlier send(); false if it is not one.
+  bool settle(wire_frame& f);
+  void raise_pending();
+  json wait_for(std::uint64_t request);
+
   frame_socket sock_;
+  std::deque<std::uint64_t> in_flight_;
+  std::optional<std::pair<int, std::string>> failed_send_;
   std::uint64_t next_request_ = 1;
   bool broken_ = false;
   std::uint64_t incarnation_ = 0;

@@ -77,11 +77,11 @@ DictProxy SyncManager::dict(json init) const {
 }
 
 QueueProxy SyncManager::Queue(long maxsize) const {
-  return create<QueueProxy>("Queue", {{"maxsize", maxsize}});
+  return QueueProxy(create_ref("Queue", {{"maxsize", maxsize}}), maxsize <= 0);
 }
 
 JoinableQueueProxy SyncManager::JoinableQueue(long maxsize) const {
-  return create<JoinableQueueProxy>("JoinableQueue", {{"maxsize", maxsize}});
+  return JoinableQueueProxy(create_ref("JoinableQueue", {{"maxsize", maxsize}}), maxsize <= 0);
 }
 
 AcquirerProxy SyncManager::Lock() const {
