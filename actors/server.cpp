@@ -96,6 +96,9 @@ struct connection_state {
   std::string out; // guarded by out_mtx: replies made on the owner thread
   std::set<std::uint64_t> waiting_on; // owner thread only
   std::string peer;
+  // When the thread started running calls (0: reading); the heartbeat
+  // speaks for a thread busy in a long call, which cannot answer pings.
+  std::atomic<std::int64_t> busy_since{0};
 
   // Queues or writes one frame: replies made on this connection's thread are
   // written together after the batch; others at once.
@@ -137,6 +140,8 @@ struct server::impl {
   std::atomic<std::uint64_t> calls{0};
   std::uint64_t incarnation = 0;
   std::function<void(const std::string&)> log;
+  std::mutex beat_mtx;
+  std::condition_variable beat_cv;
 
   std::mutex mtx;
   std::unordered_map<std::uint64_t, std::shared_ptr<connection_state>> connections; // guarded by mtx
@@ -213,7 +218,44 @@ struct server::impl {
     listen_fd = fd;
   }
 
+  static std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+  }
+
+  // Tells the clients of connections busy in a long call that the server is
+  // alive (a pong), so that they wait for it instead of declaring it dead.
+  // A frozen server sends nothing, and its clients give up.
+  void heartbeat() {
+    std::unique_lock<std::mutex> guard{beat_mtx};
+    while (!beat_cv.wait_for(guard, std::chrono::milliseconds(250), [&] { return stopping.load(); })) {
+      std::vector<std::shared_ptr<connection_state>> busy;
+      auto now = now_ns();
+      {
+        std::lock_guard<std::mutex> g{mtx};
+        for (auto& [id, c] : connections) {
+          auto since = c->busy_since.load();
+          if (since != 0 && now - since > 250'000'000)
+            busy.push_back(c);
+        }
+      }
+      wire_frame pong;
+      pong.kind = frame_kind::pong;
+      std::string bytes;
+      pong.encode(bytes);
+      for (auto& c : busy) {
+        try {
+          c->sock->write_bytes(bytes);
+        } catch (const Error&) {
+          // its own thread will notice
+        }
+      }
+    }
+  }
+
   void accept_loop() {
+    std::thread beat{[this] { heartbeat(); }};
     while (!stopping) {
       pollfd fds[2] = {{listen_fd, POLLIN, 0}, {wake[0], POLLIN, 0}};
       if (::poll(fds, 2, -1) < 0) {
@@ -221,8 +263,10 @@ struct server::impl {
           continue;
         break;
       }
-      if (fds[1].revents != 0 || stopping)
+      if (fds[1].revents != 0 || stopping) {
+        stopping = true;
         break;
+      }
       sockaddr_storage peer{};
       socklen_t peer_len = sizeof(peer);
       int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &peer_len,
@@ -243,9 +287,20 @@ struct server::impl {
       connections.emplace(conn->id, conn);
       threads.emplace_back([this, conn] { serve(conn); });
     }
+    {
+      std::lock_guard<std::mutex> guard{beat_mtx};
+      stopping = true;
+    }
+    beat_cv.notify_all();
+    beat.join();
   }
 
   void stop_all() {
+    {
+      std::lock_guard<std::mutex> guard{beat_mtx};
+      stopping = true;
+    }
+    beat_cv.notify_all();
     std::vector<std::thread> joinable;
     {
       std::lock_guard<std::mutex> guard{mtx};
@@ -333,10 +388,13 @@ struct server::impl {
         auto f = conn->sock->read();
         if (!f)
           continue;
+        if (conn->busy_since.load(std::memory_order_relaxed) == 0)
+          conn->busy_since = now_ns();
         handle(*conn, std::move(*f), sender, unit);
         if (!conn->sock->has_frame()) {
           unit.drain();
           conn->flush();
+          conn->busy_since = 0;
         }
       }
     } catch (const std::exception&) {
@@ -443,7 +501,11 @@ struct server::impl {
         auto type_id = args.at("typeid").get<std::string>();
         auto id = create(type_id, args.value("args", json::object()));
         table.grant(c.session, id);
-        Token t{type_id, id, {}};
+        // An empty host means "the server you asked" (the server does not
+        // know the address its clients use); a default Address would say
+        // 127.0.0.1:0, and the client would file its reference under that
+        // address, where a forked child's re-registration never finds it.
+        Token t{type_id, id, Address{"", 0}};
         reply(c, f.request, t.to_marker());
       } else if (m == "decref") {
         table.release(c.session, args.at("id").get<std::uint64_t>(),
