@@ -1,0 +1,214 @@
+// Hostile and malformed input: garbage, skipped or faked handshakes,
+// truncated, oversized and deeply nested frames, unknown methods, objects and
+// type ids, wrong argument types, and a bounded stream of random frames. Each
+// gets an error reply or a dropped connection; the server keeps serving the
+// others and no managed data changes.
+
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <string>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <mpactor/actors/frame_socket.hpp>
+#include <mpactor/actors/handshake.hpp>
+#include <mpactor/mpactor.hpp>
+
+using namespace mpactor;
+
+namespace {
+
+constexpr auto deadline = std::chrono::seconds(5);
+
+std::unique_ptr<frame_socket> raw_connect(const SyncManager& m) {
+  auto fd = frame_socket::connect_to(m.address(), std::chrono::steady_clock::now() + deadline);
+  return std::make_unique<frame_socket>(fd);
+}
+
+std::unique_ptr<frame_socket> authenticated(const SyncManager& m) {
+  auto sock = raw_connect(m);
+  client_handshake(*sock, m.authkey(), 4242, std::chrono::milliseconds(5000));
+  return sock;
+}
+
+// Whether the server closes `sock` (reads until EOF, with a bound).
+bool dropped(frame_socket& sock) {
+  try {
+    for (;;) {
+      auto f = sock.read(std::chrono::steady_clock::now() + deadline);
+      if (!f)
+        return false; // still open after the bound
+    }
+  } catch (const ConnectionError&) {
+    return true;
+  } catch (const protocol_error&) {
+    return true;
+  }
+}
+
+void send_raw(frame_socket& sock, const std::string& bytes) {
+  sock.write_bytes(bytes);
+}
+
+std::string frame_bytes(frame_kind kind, std::uint64_t object, const std::string& method,
+                        const json& body) {
+  wire_frame f;
+  f.kind = kind;
+  f.request = 1;
+  f.object = object;
+  f.method = method;
+  f.body = body;
+  std::string out;
+  f.encode(out);
+  return out;
+}
+
+json reply_to(frame_socket& sock) {
+  auto f = sock.read(std::chrono::steady_clock::now() + deadline);
+  REQUIRE(f.has_value());
+  if (f->kind == frame_kind::error)
+    return {{"error", f->body["type"]}};
+  return f->body;
+}
+
+// The dict the tests check stays as it was, and the server still serves.
+struct witness {
+  explicit witness(const SyncManager& m) : d(m.dict({{"k", 1}})) {}
+  bool intact() const { return d.copy() == json{{"k", 1}} && d.size() == 1; }
+  DictProxy d;
+};
+
+} // namespace
+
+TEST_CASE("Garbage bytes instead of a handshake drop only that connection") {
+  auto m = Manager();
+  witness w{m};
+  auto sut = raw_connect(m);
+  send_raw(*sut, std::string(64, '\xff'));
+  CHECK(dropped(*sut));
+  CHECK(w.intact());
+}
+
+TEST_CASE("A call without a handshake reaches nothing") {
+  auto m = Manager();
+  witness w{m};
+  auto sut = raw_connect(m);
+  auto id = w.d.token().id;
+  send_raw(*sut, frame_bytes(frame_kind::call, id, "set", {{"key", "k"}, {"value", 666}}));
+  CHECK(dropped(*sut));
+  CHECK(w.intact());
+}
+
+TEST_CASE("A faked handshake digest is refused and the client gets AuthenticationError") {
+  auto m = Manager();
+  witness w{m};
+  auto sut = raw_connect(m);
+  CHECK_THROWS_AS(client_handshake(*sut, "not the key", 1, std::chrono::milliseconds(5000)),
+                  AuthenticationError);
+  CHECK(w.intact());
+  BaseManager wrong{m.address(), "wrong key"};
+  CHECK_THROWS_AS(wrong.connect(), AuthenticationError);
+  CHECK(w.intact());
+}
+
+TEST_CASE("A truncated frame drops the connection") {
+  auto m = Manager();
+  witness w{m};
+  auto sut = authenticated(m);
+  auto bytes = frame_bytes(frame_kind::call, w.d.token().id, "set", {{"key", "k"}, {"value", 2}});
+  send_raw(*sut, bytes.substr(0, bytes.size() / 2));
+  ::shutdown(sut->fd(), SHUT_WR);
+  CHECK(dropped(*sut));
+  CHECK(w.intact());
+}
+
+TEST_CASE("An oversized frame drops the connection without reading it") {
+  auto m = Manager();
+  witness w{m};
+  auto sut = authenticated(m);
+  std::string huge_header = "\xff\xff\xff\x7f"; // about 2 GiB announced
+  send_raw(*sut, huge_header + std::string(32, '\0'));
+  CHECK(dropped(*sut));
+  CHECK(w.intact());
+}
+
+TEST_CASE("A deeply nested body drops the connection") {
+  auto m = Manager();
+  witness w{m};
+  auto sut = authenticated(m);
+  // 100,000 nested one-element arrays: MessagePack 0x91 each, then nil.
+  std::string body(100000, '\x91');
+  body += '\xc0';
+  std::string payload;
+  payload += static_cast<char>(frame_kind::call);
+  payload += std::string(8, '\x01');
+  std::uint64_t id = w.d.token().id;
+  for (int i = 0; i < 8; ++i)
+    payload += static_cast<char>((id >> (8 * i)) & 0xff);
+  payload += '\x03';
+  payload += "set";
+  payload += body;
+  std::string frame(4, '\0');
+  auto n = static_cast<std::uint32_t>(payload.size());
+  for (int i = 0; i < 4; ++i)
+    frame[static_cast<std::size_t>(i)] = static_cast<char>((n >> (8 * i)) & 0xff);
+  send_raw(*sut, frame + payload);
+  CHECK(dropped(*sut));
+  CHECK(w.intact());
+}
+
+TEST_CASE("Unknown methods objects and type ids and wrong argument types get error replies") {
+  auto m = Manager();
+  witness w{m};
+  auto sut = authenticated(m);
+  auto id = w.d.token().id;
+  send_raw(*sut, frame_bytes(frame_kind::call, id, "no_such_method", json::object()));
+  CHECK(reply_to(*sut)["error"] == static_cast<int>(error_code::attribute_error));
+  send_raw(*sut, frame_bytes(frame_kind::call, 999999, "get", {{"key", "k"}}));
+  CHECK(reply_to(*sut)["error"] == static_cast<int>(error_code::no_such_object));
+  send_raw(*sut, frame_bytes(frame_kind::call, 0, "create", {{"typeid", "NoSuchType"}}));
+  CHECK(reply_to(*sut)["error"] == static_cast<int>(error_code::value_error));
+  send_raw(*sut, frame_bytes(frame_kind::call, 0, "create", {{"typeid", 42}}));
+  CHECK(reply_to(*sut)["error"] == static_cast<int>(error_code::type_error));
+  auto l = m.list(json::array({1, 2}));
+  send_raw(*sut, frame_bytes(frame_kind::call, l.token().id, "get", {{"index", "zero"}}));
+  CHECK(reply_to(*sut)["error"] == static_cast<int>(error_code::type_error));
+  send_raw(*sut, frame_bytes(frame_kind::call, id, "set", json::array({1, 2, 3})));
+  CHECK(reply_to(*sut).contains("error"));
+  CHECK(w.intact());
+  CHECK(l.copy() == json::array({1, 2}));
+}
+
+TEST_CASE("A bounded stream of random frames leaves the server serving and the data unchanged") {
+  auto m = Manager();
+  witness w{m};
+  std::mt19937 rng{12345}; // fixed seed: the same frames every run
+  int connections = 0;
+  for (int round = 0; round < 20; ++round) {
+    auto sut = authenticated(m);
+    ++connections;
+    try {
+      for (int i = 0; i < 100; ++i) {
+        std::string payload(1 + rng() % 64, '\0');
+        for (auto& c : payload)
+          c = static_cast<char>(rng());
+        if (rng() % 2 == 0)
+          payload[0] = static_cast<char>(1 + rng() % 6); // a valid kind, often
+        std::string frame(4, '\0');
+        auto n = static_cast<std::uint32_t>(payload.size());
+        for (int b = 0; b < 4; ++b)
+          frame[static_cast<std::size_t>(b)] = static_cast<char>((n >> (8 * b)) & 0xff);
+        sut->write_bytes(frame + payload);
+      }
+    } catch (const ConnectionError&) {
+      // dropped midway: allowed
+    }
+  }
+  CHECK(connections == 20);
+  CHECK(w.intact());
+  auto fresh = m.dict();
+  fresh.set("after", true);
+  CHECK(fresh.get<bool>("after"));
+}
