@@ -140,7 +140,8 @@ private:
       }
       if (!result_type.empty()) {
         auto id = table.create(result_type, json{{"init", out}});
-        return Token{result_type, id, {}}.to_marker();
+        // Empty host: an object of the server that replies (see server.cpp).
+        return Token{result_type, id, Address{"", 0}}.to_marker();
       }
       return out;
     };
