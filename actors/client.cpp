@@ -8,6 +8,7 @@
 #include <mpactor/actors/handshake.hpp>
 #include <mpactor/actors/object_ref.hpp>
 #include <mpactor/shm/error.hpp>
+#include <mpactor/shm/process.hpp>
 
 namespace mpactor {
 
@@ -22,9 +23,24 @@ struct client_registry {
     static auto* instance = [] {
       auto* reg = new client_registry;
       pthread_atfork(nullptr, nullptr, [] { get().after_fork_in_child(); });
+      Process::add_fork_hook([] { return get().snapshot(); });
       return reg;
     }();
     return *instance;
+  }
+
+  // Every live reference of this process, for a child about to start: the
+  // parent keeps them until the child has ended, so an object the child
+  // inherited a proxy to cannot be freed before the child registers it.
+  Process::keepalive snapshot() {
+    auto refs = std::make_shared<std::vector<std::shared_ptr<object_ref>>>();
+    std::lock_guard<std::mutex> guard{mtx};
+    for (auto& [key, weak] : this->refs)
+      if (auto ref = weak.lock())
+        refs->push_back(std::move(ref));
+    if (refs->empty())
+      return nullptr;
+    return refs;
   }
 
   // Runs in the child of fork(), single-threaded: drop the parent's sockets

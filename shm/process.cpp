@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include <poll.h>
@@ -20,6 +21,16 @@ namespace mpactor {
 namespace {
 
 std::atomic<int> process_counter{0};
+
+std::mutex& hooks_mtx() {
+  static auto* m = new std::mutex;
+  return *m;
+}
+
+std::vector<std::function<Process::keepalive()>>& hooks() {
+  static auto* h = new std::vector<std::function<Process::keepalive()>>;
+  return *h;
+}
 
 void flush_all() {
   std::cout.flush();
@@ -45,6 +56,11 @@ int decode(int status) {
 
 } // namespace
 
+void Process::add_fork_hook(std::function<keepalive()> hook) {
+  std::lock_guard<std::mutex> guard{hooks_mtx()};
+  hooks().push_back(std::move(hook));
+}
+
 Process::Process() : Process(std::function<void()>{}) {
   // nop
 }
@@ -60,7 +76,8 @@ Process::Process(Process&& other) noexcept
     name_(std::move(other.name_)),
     pid_(std::exchange(other.pid_, 0)),
     pidfd_(std::exchange(other.pidfd_, -1)),
-    exitcode_(std::exchange(other.exitcode_, std::nullopt)) {
+    exitcode_(std::exchange(other.exitcode_, std::nullopt)),
+    keep_(std::move(other.keep_)) {
   // nop
 }
 
@@ -77,7 +94,7 @@ Process::~Process() {
     reap(false);
     if (!exitcode_) {
       // Still running: wait for it in the background so it leaves no zombie.
-      std::thread([pid = pid_, fd = pidfd_] {
+      std::thread([pid = pid_, fd = pidfd_, keep = std::move(keep_)] {
         int status = 0;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
           // retry
@@ -95,6 +112,12 @@ Process::~Process() {
 void Process::start() {
   if (pid_ != 0)
     throw ProcessError(name_ + ": cannot start a process twice");
+  {
+    std::lock_guard<std::mutex> guard{hooks_mtx()};
+    for (auto& hook : hooks())
+      if (auto keep = hook())
+        keep_.push_back(std::move(keep));
+  }
   flush_all();
   // No signal may run a handler inside fork(); the child then takes SIGTERM
   // at its default action, so terminate() ends it whatever the parent set.
@@ -141,6 +164,7 @@ void Process::reap(bool block) {
   } while (rc < 0 && errno == EINTR);
   if (rc == pid_) {
     exitcode_ = decode(status);
+    keep_.clear();
     if (pidfd_ >= 0) {
       ::close(pidfd_);
       pidfd_ = -1;

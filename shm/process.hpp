@@ -20,11 +20,13 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <sys/types.h>
 
@@ -94,6 +96,16 @@ public:
   void terminate();
   void kill();
 
+  /// Something to keep alive for a child while it runs (see add_fork_hook).
+  using keepalive = std::shared_ptr<void>;
+
+  /// Registers `hook`, called by every start() just before fork; what it
+  /// returns is kept by the Process until the child has ended. The
+  /// server-process model uses it to keep the objects a child inherited
+  /// proxies to alive until the child has registered them itself (as
+  /// Python's Process keeps its args).
+  static void add_fork_hook(std::function<keepalive()> hook);
+
   /// The name, "Process-N" unless set.
   const std::string& name() const noexcept { return name_; }
   void name(std::string value) { name_ = std::move(value); }
@@ -107,6 +119,7 @@ private:
   pid_t pid_ = 0;
   int pidfd_ = -1;
   std::optional<int> exitcode_;
+  std::vector<keepalive> keep_; // released once the child has ended
 };
 
 /// The number of CPUs of this machine.
