@@ -160,6 +160,11 @@ void BaseManager::register_factory(const std::string& type_id, object_factory fa
   st_->registry->add(type_id, std::move(factory));
 }
 
+void BaseManager::register_shared(const std::string& type_id,
+                                  const std::string& base_type_id, json args) {
+  st_->registry->add_shared(type_id, base_type_id, std::move(args));
+}
+
 object_registry& BaseManager::registry() {
   return *st_->registry;
 }

@@ -70,6 +70,13 @@ public:
   /// Registers a type id with a factory of managed_object states.
   void register_factory(const std::string& type_id, object_factory factory);
 
+  /// Registers `type_id` as the name of one object of `base_type_id`
+  /// (made from `args` on first use) that every create(type_id) shares:
+  /// a server's job queue that all clients get (Python's
+  /// register('get_queue', callable=lambda: queue)).
+  void register_shared(const std::string& type_id, const std::string& base_type_id,
+                       json args = json::object());
+
   /// Registers C++ class T under `type_id`; expose its methods on the result.
   template <class T>
   class_registration<T> register_type(const std::string& type_id);

@@ -32,10 +32,20 @@ void BaseProxy::send(const std::string& method, json args) const {
 }
 
 std::shared_ptr<object_ref> BaseProxy::adopt(const Token& t) const {
+  auto& owner = ref_->owner();
   Token full = t;
-  if (full.address.host.empty())
-    full.address = ref_->owner()->address();
-  return ref_->owner()->adopt(full, 0);
+  if (full.is_local())
+    full.address = owner->address();
+  if (full.address == owner->address())
+    return owner->adopt(full, 0); // counted by the reply that carried it
+  // A proxy received from another node: register with its server, which is
+  // expected to share this process's authkey.
+  auto other = client::for_address(full.address, owner->authkey());
+  auto reply = other->call(0, "incref", {{"ids", json::array({full.id})}});
+  if (!reply.value("missing", json::array()).empty())
+    throw RemoteError("no managed object with id " + std::to_string(full.id) + " at "
+                      + full.address.to_string());
+  return other->adopt(full, 1);
 }
 
 std::uint64_t this_thread_number() {

@@ -177,15 +177,38 @@ void client::regrant_after_fork(connection& conn) {
     conn.call(0, "incref", {{"ids", ids}});
 }
 
+namespace {
+
+// Strips the address from markers that name `server`'s own objects, so that
+// the server knows them for its own and counts them.
+void localize(json& value, const Address& server) {
+  if (value.is_array()) {
+    for (auto& x : value)
+      localize(x, server);
+  } else if (value.is_object()) {
+    if (auto t = Token::from_marker(value)) {
+      if (!t->is_local() && t->address == server)
+        value = Token{t->type_id, t->id, Address{"", 0}}.to_marker();
+      return;
+    }
+    for (auto& x : value)
+      localize(x, server);
+  }
+}
+
+} // namespace
+
 json client::call(std::uint64_t object, const std::string& method, json args) {
   if (pid_ != getpid())
     return current()->call(object, method, std::move(args));
+  localize(args, addr_);
   return mine().call(object, method, std::move(args));
 }
 
 void client::send(std::uint64_t object, const std::string& method, json args) {
   if (pid_ != getpid())
     return current()->send(object, method, std::move(args));
+  localize(args, addr_);
   mine().send(object, method, std::move(args));
 }
 
@@ -230,9 +253,12 @@ void client::adopt_markers(const json& value,
       adopt_markers(x, keep);
   } else if (value.is_object()) {
     if (auto token = Token::from_marker(value)) {
-      if (token->address.host.empty())
+      if (token->is_local()) {
         token->address = addr_; // an object of this client's server
-      keep.push_back(adopt(*token, 1));
+        keep.push_back(adopt(*token, 1));
+      }
+      // Another server's object was not counted for us: proxies made of it
+      // register themselves there (BaseProxy::convert).
       return;
     }
     for (auto& [k, v] : value.items())

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <mpactor/actors/json.hpp>
@@ -28,6 +29,21 @@ public:
     factories_[type_id] = std::move(factory);
   }
 
+  /// Registers `type_id` as the name of one shared object of type
+  /// `base_type_id`, made from `args` on first use: every create of
+  /// `type_id` hands out that same object, which lives as long as the
+  /// server (Python's register('get_queue', callable=lambda: queue)).
+  void add_shared(const std::string& type_id, const std::string& base_type_id,
+                  json args = json::object()) {
+    shared_[type_id] = {base_type_id, std::move(args)};
+  }
+
+  /// The base type id and arguments of shared type id `type_id`, or nullptr.
+  const std::pair<std::string, json>* find_shared(const std::string& type_id) const {
+    auto it = shared_.find(type_id);
+    return it == shared_.end() ? nullptr : &it->second;
+  }
+
   /// The factory of `type_id`, or nullptr.
   const object_factory* find(const std::string& type_id) const {
     auto it = factories_.find(type_id);
@@ -38,11 +54,14 @@ public:
     std::vector<std::string> out;
     for (auto& [k, v] : factories_)
       out.push_back(k);
+    for (auto& [k, v] : shared_)
+      out.push_back(k);
     return out;
   }
 
 private:
   std::map<std::string, object_factory> factories_;
+  std::map<std::string, std::pair<std::string, json>> shared_;
 };
 
 } // namespace mpactor

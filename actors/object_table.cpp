@@ -15,7 +15,8 @@ void for_each_marker(const json& value, F&& fn) {
       for_each_marker(x, fn);
   } else if (value.is_object()) {
     if (auto t = Token::from_marker(value)) {
-      fn(t->id);
+      if (t->is_local()) // another server's object is a plain value here
+        fn(t->id);
       return;
     }
     for (auto& x : value)

@@ -140,6 +140,8 @@ struct server::impl {
   std::atomic<std::uint64_t> calls{0};
   std::uint64_t incarnation = 0;
   std::function<void(const std::string&)> log;
+  std::mutex shared_mtx;
+  std::unordered_map<std::string, std::uint64_t> shared_ids; // guarded by shared_mtx
   std::mutex beat_mtx;
   std::condition_variable beat_cv;
 
@@ -545,6 +547,20 @@ struct server::impl {
     auto state = (*factory)(args, table);
     auto actor = spawn_object_actor(*sys, std::move(state), table);
     return table.add(type_id, std::move(actor));
+  }
+
+  // The one object behind a shared type id, made on first use; the server
+  // holds a reference of its own (session 0), so it lives while it serves.
+  std::uint64_t shared_object(const std::string& name,
+                              const std::pair<std::string, json>& spec) {
+    std::lock_guard<std::mutex> guard{shared_mtx};
+    auto it = shared_ids.find(name);
+    if (it != shared_ids.end())
+      return it->second;
+    auto id = create(spec.first, spec.second);
+    table.grant(0, id);
+    shared_ids.emplace(name, id);
+    return id;
   }
 
   void request_stop() {

@@ -4,10 +4,14 @@
 // its id in the server, and the server's address.
 //
 // In a json value a token is a reference marker
-// {"__mpactor_ref__": {"typeid": ..., "id": ..., "host": ..., "port": ...}}:
-// that is how a proxy is stored inside a managed object and how a method
-// returns a managed object. The server counts markers it stores or hands out
-// as references, so the object stays alive while anything refers to it.
+// {"__mpactor_ref__": {"typeid": ..., "id": ..., "host": ..., "port": ...,
+// "path": ...}}: that is how a proxy is stored inside a managed object and how
+// a method returns a managed object. A marker with no address names an object
+// of the server it is in; clients strip the address of markers they send to
+// that same server and fill it in on markers they receive. The server counts
+// its own markers that it stores or hands out as references, so the object
+// stays alive while anything refers to it; markers of other servers are
+// stored as plain values.
 
 #include <cstdint>
 #include <optional>
@@ -27,7 +31,7 @@ struct Token {
   json to_marker() const {
     return {{"__mpactor_ref__",
              {{"typeid", type_id}, {"id", id}, {"host", address.host},
-              {"port", address.port}}}};
+              {"port", address.port}, {"path", address.path}}}};
   }
 
   /// The token of a reference marker, or none if `value` is not one.
@@ -42,8 +46,12 @@ struct Token {
     t.id = it->value("id", std::uint64_t{0});
     t.address.host = it->value("host", std::string{});
     t.address.port = it->value("port", std::uint16_t{0});
+    t.address.path = it->value("path", std::string{});
     return t;
   }
+
+  /// Whether the token names no server: an object of the one it is in.
+  bool is_local() const { return address.host.empty() && address.path.empty(); }
 
   /// Whether `value` is a reference marker.
   static bool is_marker(const json& value) { return from_marker(value).has_value(); }

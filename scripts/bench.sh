@@ -9,3 +9,6 @@ MPACTOR_SHARED="$shared" build/bench/bench_shm
 echo
 echo "## server process (Manager) vs Python Manager and Redis"
 MPACTOR_SHARED="$shared" build/bench/bench_manager
+echo
+echo "## load: 32 client processes x 5,000 mixed ops on one manager vs Python BaseManager"
+build/bench/bench_load --python bench/load_baseline.py
