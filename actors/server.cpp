@@ -501,12 +501,16 @@ struct server::impl {
     try {
       if (m == "create") {
         auto type_id = args.at("typeid").get<std::string>();
-        auto id = create(type_id, args.value("args", json::object()));
+        std::uint64_t id;
+        if (auto* shared = registry->find_shared(type_id)) {
+          id = shared_object(type_id, *shared);
+          type_id = shared->first;
+        } else {
+          id = create(type_id, args.value("args", json::object()));
+        }
         table.grant(c.session, id);
-        // An empty host means "the server you asked" (the server does not
-        // know the address its clients use); a default Address would say
-        // 127.0.0.1:0, and the client would file its reference under that
-        // address, where a forked child's re-registration never finds it.
+        // No address: "an object of the server you asked" (the server does
+        // not know the address its clients use; see token.hpp).
         Token t{type_id, id, Address{"", 0}};
         reply(c, f.request, t.to_marker());
       } else if (m == "decref") {

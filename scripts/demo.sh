@@ -23,3 +23,5 @@ run "2. Server process, custom types: MyManager.register('Maths', MathsClass)" \
     build/examples/maths_manager
 run "2. Server process: a tour of every SyncManager type across processes" \
     build/examples/manager_tour
+run "2. Server process, remote sharing: a server node, producer and consumer nodes" \
+    build/examples/distributed_queue
