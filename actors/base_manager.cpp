@@ -20,6 +20,9 @@ struct BaseManager::state {
   std::shared_ptr<object_registry> registry = std::make_shared<object_registry>();
   std::unique_ptr<Process> process;
   std::unique_ptr<server> local_server;
+  std::shared_ptr<ssl_ctx_st> tls_server; // set_tls: for the server side
+  std::shared_ptr<ssl_ctx_st> tls_client; // set_tls: for this process's links
+  std::shared_ptr<client> link; // made by start() or connect()
   bool connected = false;
   bool shut_down = false;
 };
@@ -77,7 +80,7 @@ void BaseManager::start(std::function<void()> initializer) {
     exit_with_parent(parent);
     if (initializer)
       initializer();
-    server srv{st->address, st->authkey, st->registry};
+    server srv{st->address, st->authkey, st->registry, st->tls_server};
     auto port = srv.address().port;
     (void) !::write(fds[1], &port, sizeof(port));
     ::close(fds[1]);
@@ -102,14 +105,16 @@ void BaseManager::start(std::function<void()> initializer) {
   st_->address.port = port;
   st_->process = std::move(process);
   st_->connected = true;
-  client::renew(st_->address, st_->authkey);
+  st_->link = client::renew(st_->address, st_->authkey, st_->tls_client);
 }
 
 void BaseManager::connect() {
   if (st_->authkey.empty())
     throw AuthenticationError("connect() needs the server's authkey");
   // One call proves the address and the key.
-  client::renew(st_->address, st_->authkey)->call(0, "types", json::object());
+  auto fresh = client::renew(st_->address, st_->authkey, st_->tls_client);
+  fresh->call(0, "types", json::object());
+  st_->link = std::move(fresh);
   st_->connected = true;
 }
 
@@ -151,13 +156,19 @@ const std::string& BaseManager::authkey() const {
 
 server& BaseManager::get_server() {
   if (!st_->local_server)
-    st_->local_server = std::make_unique<server>(st_->address, st_->authkey, st_->registry);
+    st_->local_server = std::make_unique<server>(st_->address, st_->authkey, st_->registry,
+                                                 st_->tls_server);
   st_->address = st_->local_server->address();
   return *st_->local_server;
 }
 
 void BaseManager::register_factory(const std::string& type_id, object_factory factory) {
   st_->registry->add(type_id, std::move(factory));
+}
+
+void BaseManager::set_tls(const TlsConfig& config) {
+  st_->tls_server = make_tls_context(config, true);
+  st_->tls_client = make_tls_context(config, false);
 }
 
 void BaseManager::register_shared(const std::string& type_id,
@@ -172,7 +183,9 @@ object_registry& BaseManager::registry() {
 std::shared_ptr<client> BaseManager::link() const {
   if (!st_->connected && !st_->process)
     throw ValueError("the manager is neither started nor connected");
-  return client::for_address(st_->address, st_->authkey);
+  if (st_->link)
+    return st_->link;
+  return client::for_address(st_->address, st_->authkey, st_->tls_client);
 }
 
 std::shared_ptr<object_ref> BaseManager::create_ref(const std::string& type_id,

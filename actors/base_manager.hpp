@@ -26,6 +26,7 @@
 #include <mpactor/actors/base_proxy.hpp>
 #include <mpactor/actors/object_registry.hpp>
 #include <mpactor/actors/server.hpp>
+#include <mpactor/actors/tls_config.hpp>
 #include <mpactor/shm/process.hpp>
 #include <mpactor/shm/timeout.hpp>
 
@@ -66,6 +67,11 @@ public:
 
   /// A server in this process on address(); call serve_forever() on it.
   server& get_server();
+
+  /// Makes every link of this manager mutual TLS (see tls_config.hpp); set
+  /// before start(), connect() or get_server(). ValueError if a file
+  /// cannot be loaded.
+  void set_tls(const TlsConfig& config);
 
   /// Registers a type id with a factory of managed_object states.
   void register_factory(const std::string& type_id, object_factory factory);

@@ -1,6 +1,7 @@
 #include <mpactor/actors/client.hpp>
 
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <unordered_map>
 #include <unistd.h>
@@ -68,6 +69,13 @@ std::string key_of(const Address& addr) {
   return addr.to_string();
 }
 
+// Clients are told apart by address, authkey and TLS context: two managers
+// of one process may reach one server differently.
+std::string client_key(const Address& addr, const std::string& authkey, const void* tls) {
+  return addr.to_string() + "|" + std::to_string(reinterpret_cast<std::uintptr_t>(tls)) + "|"
+         + authkey;
+}
+
 std::uint64_t new_session_id() {
   auto bytes = random_bytes(8);
   std::uint64_t id = 0;
@@ -78,19 +86,20 @@ std::uint64_t new_session_id() {
 
 } // namespace
 
-client::client(Address addr, std::string authkey)
-  : addr_(std::move(addr)), authkey_(std::move(authkey)),
+client::client(Address addr, std::string authkey, std::shared_ptr<ssl_ctx_st> tls)
+  : addr_(std::move(addr)), authkey_(std::move(authkey)), tls_(std::move(tls)),
     session_(new_session_id()), pid_(getpid()), serial_(next_serial++) {
   // nop
 }
 
 std::shared_ptr<client> client::for_address(const Address& addr,
-                                            const std::string& authkey) {
+                                            const std::string& authkey,
+                                            std::shared_ptr<ssl_ctx_st> tls) {
   auto& reg = client_registry::get();
   std::lock_guard<std::mutex> guard{reg.mtx};
-  auto& slot = reg.clients[key_of(addr)];
-  if (!slot || slot->authkey_ != authkey) {
-    slot = std::make_shared<client>(addr, authkey);
+  auto& slot = reg.clients[client_key(addr, authkey, tls.get())];
+  if (!slot) {
+    slot = std::make_shared<client>(addr, authkey, std::move(tls));
     // References this process holds already (copied by fork) must be
     // registered under the new session before anything else.
     for (auto& [key, weak] : reg.refs)
@@ -102,22 +111,25 @@ std::shared_ptr<client> client::for_address(const Address& addr,
   return slot;
 }
 
-std::shared_ptr<client> client::renew(const Address& addr, const std::string& authkey) {
+std::shared_ptr<client> client::renew(const Address& addr, const std::string& authkey,
+                                      std::shared_ptr<ssl_ctx_st> tls) {
   auto& reg = client_registry::get();
   std::lock_guard<std::mutex> guard{reg.mtx};
-  auto fresh = std::make_shared<client>(addr, authkey);
-  reg.clients[key_of(addr)] = fresh;
+  auto key = client_key(addr, authkey, tls.get());
+  auto fresh = std::make_shared<client>(addr, authkey, std::move(tls));
+  reg.clients[key] = fresh;
   return fresh;
 }
 
 std::shared_ptr<client> client::current() {
   if (pid_ == getpid())
     return shared_from_this();
-  return for_address(addr_, authkey_);
+  return for_address(addr_, authkey_, tls_);
 }
 
 std::unique_ptr<connection> client::open() {
-  auto conn = std::make_unique<connection>(addr_, authkey_, session_, connect_timeout);
+  auto conn = std::make_unique<connection>(addr_, authkey_, session_, connect_timeout,
+                                           tls_.get());
   bool regrant = false;
   {
     std::lock_guard<std::mutex> guard{mtx_};

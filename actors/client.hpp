@@ -28,21 +28,26 @@
 #include <mpactor/actors/json.hpp>
 #include <mpactor/actors/token.hpp>
 
+struct ssl_ctx_st;
+
 namespace mpactor {
 
 class object_ref;
 
 class client : public std::enable_shared_from_this<client> {
 public:
-  /// The client of this process for `addr` (one per address and process).
+  /// The client of this process for `addr` (one per address and process);
+  /// `tls` is used when a new client is made.
   static std::shared_ptr<client> for_address(const Address& addr,
-                                             const std::string& authkey);
+                                             const std::string& authkey,
+                                             std::shared_ptr<ssl_ctx_st> tls = nullptr);
 
   /// A new client for `addr`, replacing this process's current one: what a
   /// manager that starts or connects uses, so that proxies of an earlier
   /// server run on the same address fail clearly instead of reaching new
   /// objects.
-  static std::shared_ptr<client> renew(const Address& addr, const std::string& authkey);
+  static std::shared_ptr<client> renew(const Address& addr, const std::string& authkey,
+                                       std::shared_ptr<ssl_ctx_st> tls = nullptr);
 
   /// Calls `method` of `object`; see connection::call.
   json call(std::uint64_t object, const std::string& method, json args);
@@ -68,7 +73,10 @@ public:
   /// How long connecting and authenticating may take.
   static constexpr std::chrono::milliseconds connect_timeout{5000};
 
-  client(Address addr, std::string authkey);
+  client(Address addr, std::string authkey, std::shared_ptr<ssl_ctx_st> tls = nullptr);
+
+  /// The TLS context of this client's connections (none: plain).
+  const std::shared_ptr<ssl_ctx_st>& tls() const noexcept { return tls_; }
 
 private:
   friend struct client_registry;
@@ -80,6 +88,7 @@ private:
 
   Address addr_;
   std::string authkey_;
+  std::shared_ptr<ssl_ctx_st> tls_;
   std::uint64_t session_;
   pid_t pid_;
   bool regrant_pending_ = false; // guarded by mtx_

@@ -44,7 +44,8 @@ connection::~connection() {
 }
 
 connection::connection(const Address& addr, const std::string& authkey,
-                       std::uint64_t session, std::chrono::milliseconds timeout)
+                       std::uint64_t session, std::chrono::milliseconds timeout,
+                       ssl_ctx_st* tls)
   : sock_(open_socket(addr, timeout)) {
   {
     std::lock_guard<std::mutex> guard{all_mtx()};
@@ -52,6 +53,8 @@ connection::connection(const Address& addr, const std::string& authkey,
   }
   sock_.spin(std::chrono::microseconds(spin_us));
   try {
+    if (tls != nullptr)
+      sock_.start_tls(tls, false, std::chrono::steady_clock::now() + timeout);
     incarnation_ = client_handshake(sock_, authkey, session, timeout);
   } catch (...) {
     std::lock_guard<std::mutex> guard{all_mtx()};

@@ -30,9 +30,11 @@ namespace mpactor {
 
 class connection {
 public:
-  /// Connects and authenticates, giving up after `timeout`.
+  /// Connects (over TLS when `tls` is set) and authenticates, giving up
+  /// after `timeout`.
   connection(const Address& addr, const std::string& authkey,
-             std::uint64_t session, std::chrono::milliseconds timeout);
+             std::uint64_t session, std::chrono::milliseconds timeout,
+             ssl_ctx_st* tls = nullptr);
 
   /// Calls `method` of `object` with `args`; returns the result or throws
   /// the error it raised (see error_code.hpp), ConnectionError if the server

@@ -14,6 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include <mpactor/shm/error.hpp>
 
 namespace mpactor {
@@ -39,8 +42,93 @@ frame_socket::frame_socket(int fd, std::size_t max_frame)
 }
 
 frame_socket::~frame_socket() {
+  if (ssl_ != nullptr)
+    SSL_free(ssl_);
   if (fd_ >= 0)
     ::close(fd_);
+}
+
+namespace {
+
+// Waits until `fd` is ready for `events` or `deadline`; false at the deadline.
+bool wait_fd(int fd, short events, std::optional<frame_socket::time_point> deadline) {
+  pollfd pfd{fd, events, 0};
+  int rc;
+  do {
+    rc = ::poll(&pfd, 1, poll_ms(deadline));
+  } while (rc < 0 && errno == EINTR);
+  if (rc < 0)
+    throw ConnectionError(std::string{"poll: "} + std::strerror(errno));
+  return rc > 0;
+}
+
+} // namespace
+
+void frame_socket::start_tls(ssl_ctx_st* ctx, bool server, time_point deadline) {
+  ssl_ = SSL_new(ctx);
+  if (ssl_ == nullptr)
+    throw ConnectionError("TLS: cannot make a session");
+  SSL_set_fd(ssl_, fd_);
+  fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK);
+  for (;;) {
+    int rc = server ? SSL_accept(ssl_) : SSL_connect(ssl_);
+    if (rc == 1)
+      return;
+    int err = SSL_get_error(ssl_, rc);
+    short events = err == SSL_ERROR_WANT_READ ? POLLIN
+                   : err == SSL_ERROR_WANT_WRITE ? POLLOUT : 0;
+    if (events == 0) {
+      char buf[256];
+      ERR_error_string_n(ERR_get_error(), buf, sizeof(buf));
+      throw ConnectionError(std::string{"TLS handshake failed: "} + buf);
+    }
+    if (!wait_fd(fd_, events, deadline))
+      throw ConnectionError("TLS handshake: the peer did not answer in time");
+  }
+}
+
+bool frame_socket::fill_tls(std::optional<time_point> deadline) {
+  for (;;) {
+    int n, err;
+    {
+      std::lock_guard<std::mutex> guard{ssl_mtx_};
+      n = SSL_read(ssl_, buf_.data() + end_, static_cast<int>(buf_.size() - end_));
+      err = n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl_, n);
+    }
+    if (n > 0) {
+      end_ += static_cast<std::size_t>(n);
+      return true;
+    }
+    if (err == SSL_ERROR_WANT_READ) {
+      if (!wait_fd(fd_, POLLIN, deadline))
+        return false;
+    } else if (err == SSL_ERROR_WANT_WRITE) {
+      if (!wait_fd(fd_, POLLOUT, deadline))
+        return false;
+    } else {
+      throw ConnectionError("connection closed by peer");
+    }
+  }
+}
+
+void frame_socket::write_tls(const std::string& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    int n, err;
+    {
+      std::lock_guard<std::mutex> guard{ssl_mtx_};
+      n = SSL_write(ssl_, bytes.data() + done, static_cast<int>(bytes.size() - done));
+      err = n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl_, n);
+    }
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+    } else if (err == SSL_ERROR_WANT_WRITE || err == SSL_ERROR_WANT_READ) {
+      wait_fd(fd_, err == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN,
+              std::chrono::steady_clock::now() + std::chrono::seconds(5));
+    } else {
+      throw ConnectionError("send: the TLS link failed");
+    }
+  }
 }
 
 sockaddr_un frame_socket::unix_sockaddr(const Address& addr, socklen_t& len) {
@@ -125,6 +213,8 @@ bool frame_socket::fill(std::optional<time_point> deadline) {
       buf_.resize(buf_.size() * 2);
     }
   }
+  if (ssl_ != nullptr)
+    return fill_tls(deadline);
   if (spin_.count() > 0) {
     auto until = std::chrono::steady_clock::now() + spin_;
     do {
@@ -205,6 +295,10 @@ void frame_socket::write(const wire_frame& frame) {
 
 void frame_socket::write_bytes(const std::string& bytes) {
   std::lock_guard<std::mutex> guard{write_mtx_};
+  if (ssl_ != nullptr) {
+    write_tls(bytes);
+    return;
+  }
   std::size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);

@@ -21,6 +21,9 @@
 #include <mpactor/actors/address.hpp>
 #include <mpactor/actors/wire_frame.hpp>
 
+struct ssl_ctx_st;
+struct ssl_st;
+
 namespace mpactor {
 
 class frame_socket {
@@ -49,6 +52,12 @@ public:
   /// Writes already encoded frames whole.
   void write_bytes(const std::string& bytes);
 
+  /// Runs a TLS handshake as server or client over the connected socket,
+  /// giving up at `deadline`; from then on all reads and writes are
+  /// encrypted. ConnectionError if it fails (a peer without a trusted
+  /// certificate, a peer that does not speak TLS).
+  void start_tls(ssl_ctx_st* ctx, bool server, time_point deadline);
+
   /// Stops both directions: a blocked reader wakes with ConnectionError.
   void shutdown() noexcept;
 
@@ -67,10 +76,14 @@ public:
 
 private:
   bool fill(std::optional<time_point> deadline);
+  bool fill_tls(std::optional<time_point> deadline);
+  void write_tls(const std::string& bytes);
 
   int fd_;
   std::size_t max_frame_;
   std::chrono::microseconds spin_{0};
+  ssl_st* ssl_ = nullptr;  // TLS, when started
+  std::mutex ssl_mtx_;     // one OpenSSL call at a time on ssl_
   std::vector<char> buf_;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;

@@ -140,6 +140,7 @@ struct server::impl {
   std::atomic<std::uint64_t> calls{0};
   std::uint64_t incarnation = 0;
   std::function<void(const std::string&)> log;
+  std::shared_ptr<ssl_ctx_st> tls; // set: every connection is mutual TLS
   std::mutex shared_mtx;
   std::unordered_map<std::string, std::uint64_t> shared_ids; // guarded by shared_mtx
   std::mutex beat_mtx;
@@ -370,6 +371,9 @@ struct server::impl {
   void serve(std::shared_ptr<connection_state> conn) {
     conn->owner = std::this_thread::get_id();
     try {
+      if (tls)
+        conn->sock->start_tls(tls.get(), true,
+                              std::chrono::steady_clock::now() + std::chrono::seconds(5));
       conn->session = server_handshake(*conn->sock, authkey, incarnation,
                                        std::chrono::seconds(5));
     } catch (const std::exception& e) {
@@ -588,13 +592,15 @@ struct server::impl {
 };
 
 server::server(const Address& bind, std::string authkey,
-               std::shared_ptr<const object_registry> registry) {
+               std::shared_ptr<const object_registry> registry,
+               std::shared_ptr<ssl_ctx_st> tls) {
   bool loopback = bind.is_unix() || bind.host == "127.0.0.1" || bind.host == "localhost"
                   || bind.host == "::1" || bind.host.rfind("127.", 0) == 0;
   if (authkey.empty() && !loopback)
     throw ValueError("refusing to serve on " + bind.host
                      + " without an authkey: anyone who can connect could use it");
   impl_ = std::make_unique<impl>(bind, std::move(authkey), std::move(registry));
+  impl_->tls = std::move(tls);
 }
 
 server::~server() {

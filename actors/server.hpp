@@ -29,6 +29,8 @@
 #include <mpactor/actors/address.hpp>
 #include <mpactor/actors/object_registry.hpp>
 
+struct ssl_ctx_st;
+
 namespace mpactor {
 
 class server {
@@ -36,7 +38,8 @@ public:
   /// Binds `bind` (port 0: any free port). Refuses a non-loopback address
   /// without an authkey (ValueError).
   server(const Address& bind, std::string authkey,
-         std::shared_ptr<const object_registry> registry);
+         std::shared_ptr<const object_registry> registry,
+         std::shared_ptr<ssl_ctx_st> tls = nullptr);
   ~server();
 
   server(const server&) = delete;
