@@ -65,10 +65,6 @@ thread_local std::unordered_map<std::uint64_t, std::unique_ptr<connection>> link
 
 std::atomic<std::uint64_t> next_serial{1};
 
-std::string key_of(const Address& addr) {
-  return addr.to_string();
-}
-
 // Clients are told apart by address, authkey and TLS context: two managers
 // of one process may reach one server differently.
 std::string client_key(const Address& addr, const std::string& authkey, const void* tls) {
@@ -86,24 +82,29 @@ std::uint64_t new_session_id() {
 
 } // namespace
 
-client::client(Address addr, std::string authkey, std::shared_ptr<ssl_ctx_st> tls)
+client::client(Address addr, std::string authkey, std::shared_ptr<ssl_ctx_st> tls,
+               std::string lineage)
   : addr_(std::move(addr)), authkey_(std::move(authkey)), tls_(std::move(tls)),
-    session_(new_session_id()), pid_(getpid()), serial_(next_serial++) {
+    session_(new_session_id()), pid_(getpid()), serial_(next_serial++),
+    lineage_(lineage.empty() ? client_key(addr_, authkey_, tls_.get()) + "#"
+                                 + std::to_string(serial_)
+                             : std::move(lineage)) {
   // nop
 }
 
 std::shared_ptr<client> client::for_address(const Address& addr,
                                             const std::string& authkey,
-                                            std::shared_ptr<ssl_ctx_st> tls) {
+                                            std::shared_ptr<ssl_ctx_st> tls,
+                                            const std::string& lineage) {
   auto& reg = client_registry::get();
   std::lock_guard<std::mutex> guard{reg.mtx};
   auto& slot = reg.clients[client_key(addr, authkey, tls.get())];
   if (!slot) {
-    slot = std::make_shared<client>(addr, authkey, std::move(tls));
+    slot = std::make_shared<client>(addr, authkey, std::move(tls), lineage);
     // References this process holds already (copied by fork) must be
     // registered under the new session before anything else.
     for (auto& [key, weak] : reg.refs)
-      if (key.first == key_of(addr) && !weak.expired()) {
+      if (key.first == slot->lineage_ && !weak.expired()) {
         slot->regrant_pending_ = true;
         break;
       }
@@ -124,7 +125,7 @@ std::shared_ptr<client> client::renew(const Address& addr, const std::string& au
 std::shared_ptr<client> client::current() {
   if (pid_ == getpid())
     return shared_from_this();
-  return for_address(addr_, authkey_, tls_);
+  return for_address(addr_, authkey_, tls_, lineage_);
 }
 
 std::unique_ptr<connection> client::open() {
@@ -176,7 +177,7 @@ void client::regrant_after_fork(connection& conn) {
     auto& reg = client_registry::get();
     std::lock_guard<std::mutex> guard{reg.mtx};
     for (auto& [key, weak] : reg.refs) {
-      if (key.first != key_of(addr_))
+      if (key.first != lineage_)
         continue;
       if (auto ref = weak.lock()) {
         ref->grants_ = 1;
@@ -243,7 +244,7 @@ std::shared_ptr<object_ref> client::adopt(const Token& token, int grants) {
   auto self = current();
   auto& reg = client_registry::get();
   std::lock_guard<std::mutex> guard{reg.mtx};
-  auto& weak = reg.refs[{key_of(token.address), token.id}];
+  auto& weak = reg.refs[{self->lineage_, token.id}];
   if (auto ref = weak.lock()) {
     if (ref->grant_pid_ == getpid()) {
       ref->grants_ += grants;
@@ -291,7 +292,7 @@ object_ref::~object_ref() {
   {
     auto& reg = client_registry::get();
     std::lock_guard<std::mutex> guard{reg.mtx};
-    auto it = reg.refs.find({key_of(token_.address), token_.id});
+    auto it = reg.refs.find({owner_->lineage(), token_.id});
     if (it != reg.refs.end() && it->second.expired())
       reg.refs.erase(it);
   }

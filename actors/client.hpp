@@ -40,7 +40,8 @@ public:
   /// `tls` is used when a new client is made.
   static std::shared_ptr<client> for_address(const Address& addr,
                                              const std::string& authkey,
-                                             std::shared_ptr<ssl_ctx_st> tls = nullptr);
+                                             std::shared_ptr<ssl_ctx_st> tls = nullptr,
+                                             const std::string& lineage = {});
 
   /// A new client for `addr`, replacing this process's current one: what a
   /// manager that starts or connects uses, so that proxies of an earlier
@@ -73,7 +74,14 @@ public:
   /// How long connecting and authenticating may take.
   static constexpr std::chrono::milliseconds connect_timeout{5000};
 
-  client(Address addr, std::string authkey, std::shared_ptr<ssl_ctx_st> tls = nullptr);
+  client(Address addr, std::string authkey, std::shared_ptr<ssl_ctx_st> tls = nullptr,
+         std::string lineage = {});
+
+  /// What this client's references are filed under: the same for a client
+  /// and the one that replaces it in a forked child, different for a client
+  /// of a later run of the server (renew), so that equal ids of two server
+  /// runs are never taken for one object.
+  const std::string& lineage() const noexcept { return lineage_; }
 
   /// The TLS context of this client's connections (none: plain).
   const std::shared_ptr<ssl_ctx_st>& tls() const noexcept { return tls_; }
@@ -94,6 +102,7 @@ private:
   bool regrant_pending_ = false; // guarded by mtx_
   std::uint64_t incarnation_ = 0;  // guarded by mtx_: the server run first reached
   std::uint64_t serial_; // names this client in threads' connection tables
+  std::string lineage_;
   std::mutex mtx_;
   std::unique_ptr<connection> anchor_; // guarded by mtx_
 };

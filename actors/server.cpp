@@ -141,6 +141,7 @@ struct server::impl {
   std::uint64_t incarnation = 0;
   std::function<void(const std::string&)> log;
   std::shared_ptr<ssl_ctx_st> tls; // set: every connection is mutual TLS
+  std::size_t max_frame = wire_frame::default_max_size;
   std::mutex shared_mtx;
   std::unordered_map<std::string, std::uint64_t> shared_ids; // guarded by shared_mtx
   std::mutex beat_mtx;
@@ -284,7 +285,7 @@ struct server::impl {
       getnameinfo(reinterpret_cast<sockaddr*>(&peer), peer_len, host, sizeof(host), serv,
                   sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV);
       conn->peer = addr.is_unix() ? std::string{"local"} : std::string{host} + ":" + serv;
-      conn->sock = std::make_unique<frame_socket>(fd);
+      conn->sock = std::make_unique<frame_socket>(fd, max_frame);
       conn->sock->spin(std::chrono::microseconds(50));
       std::lock_guard<std::mutex> guard{mtx};
       connections.emplace(conn->id, conn);
@@ -619,6 +620,10 @@ void server::serve_forever() {
 
 void server::shutdown() {
   impl_->request_stop();
+}
+
+void server::set_max_frame(std::size_t bytes) {
+  impl_->max_frame = bytes;
 }
 
 void server::set_logger(std::function<void(const std::string&)> log) {

@@ -57,6 +57,10 @@ public:
   /// Statistics: objects per type, sessions, connections, calls handled.
   json stats() const;
 
+  /// Frames larger than `bytes` drop their connection (default 64 MiB).
+  /// Set before serve_forever().
+  void set_max_frame(std::size_t bytes);
+
   /// Receives one line per client connect, disconnect and refused handshake
   /// (never the authkey). Set before serve_forever().
   void set_logger(std::function<void(const std::string&)> log);

@@ -2,6 +2,7 @@
 // (Python's `BaseManager(...).get_server().serve_forever()` as a program).
 //
 //   mpactor-server [--host HOST] [--port PORT] [--authkey-file FILE]
+//                  [--max-frame BYTES] [--tls CERT KEY CA]
 //   mpactor-server --stats HOST:PORT [--authkey-file FILE]
 //
 // The authkey comes from FILE or from the environment variable
@@ -34,6 +35,7 @@ void on_signal(int) {
 
 void usage(std::ostream& out) {
   out << "usage: mpactor-server [--host HOST] [--port PORT] [--authkey-file FILE]\n"
+         "                      [--max-frame BYTES] [--tls CERT KEY CA]\n"
          "       mpactor-server --stats HOST:PORT [--authkey-file FILE]\n"
          "Serves a SyncManager (dict, list, Namespace, Queue, locks, ...).\n"
          "The authkey is read from FILE or from $MPACTOR_AUTHKEY, never from\n"
@@ -57,6 +59,8 @@ std::string read_key_file(const std::string& path) {
 int main(int argc, char** argv) {
   mpactor::Address addr;
   std::string key_file, stats_of;
+  std::size_t max_frame = 0;
+  mpactor::TlsConfig tls;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -75,6 +79,12 @@ int main(int argc, char** argv) {
       addr.port = static_cast<std::uint16_t>(std::stoi(value()));
     } else if (a == "--authkey-file") {
       key_file = value();
+    } else if (a == "--max-frame") {
+      max_frame = static_cast<std::size_t>(std::stoull(value()));
+    } else if (a == "--tls") {
+      tls.certificate_file = value();
+      tls.private_key_file = value();
+      tls.ca_file = value();
     } else if (a == "--stats") {
       stats_of = value();
     } else if (a == "--authkey") {
@@ -101,6 +111,8 @@ int main(int argc, char** argv) {
       target.host = stats_of.substr(0, colon);
       target.port = static_cast<std::uint16_t>(std::stoi(stats_of.substr(colon + 1)));
       mpactor::BaseManager m{target, key};
+      if (tls.enabled())
+        m.set_tls(tls);
       m.connect();
       std::cout << m.stats().dump(2) << "\n";
       return 0;
@@ -110,7 +122,11 @@ int main(int argc, char** argv) {
     if (random_key && !(addr.host == "127.0.0.1" || addr.host == "localhost" || addr.host == "::1"))
       throw mpactor::ValueError("refusing to serve on " + addr.host
                                 + " without an authkey (set MPACTOR_AUTHKEY or --authkey-file)");
+    if (tls.enabled())
+      manager.set_tls(tls);
     auto& srv = manager.get_server();
+    if (max_frame > 0)
+      srv.set_max_frame(max_frame);
     srv.set_logger([](const std::string& line) { std::cerr << "mpactor-server: " << line << std::endl; });
     running = &srv;
     std::signal(SIGTERM, on_signal);

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# mpactor-server end to end: --help; the authkey refused on the command line;
+# serving with a key from a file; --stats from another process; one log line
+# per client connect and disconnect, none holding the key; a wrong key
+# refused; a clean exit on SIGTERM; no key beyond loopback refused.
+#   mpactor_server.sh PATH/TO/mpactor-server
+set -euo pipefail
+exe=$1
+work=$(mktemp -d)
+trap 'kill -9 $server 2>/dev/null || true; rm -rf "$work"' EXIT
+server=0
+
+"$exe" --help | grep -q "usage: mpactor-server"
+if "$exe" --authkey visible 2>"$work/err"; then echo "FAIL: key taken on the command line"; exit 1; fi
+grep -q "not taken on the command line" "$work/err"
+if "$exe" --host 0.0.0.0 2>"$work/err"; then echo "FAIL: served beyond loopback without a key"; exit 1; fi
+grep -q "without an authkey" "$work/err"
+
+key="secret-$$-$RANDOM"
+printf '%s\n' "$key" > "$work/key"
+port=$((40000 + RANDOM % 20000))
+"$exe" --port $port --authkey-file "$work/key" 2>"$work/log" &
+server=$!
+for _ in $(seq 1 200); do grep -q "serving on" "$work/log" && break; sleep 0.025; done
+grep -q "serving on 127.0.0.1:$port" "$work/log"
+
+MPACTOR_AUTHKEY="$key" "$exe" --stats 127.0.0.1:$port > "$work/stats"
+grep -q '"sessions"' "$work/stats"
+if MPACTOR_AUTHKEY=wrong "$exe" --stats 127.0.0.1:$port 2>"$work/err"; then
+  echo "FAIL: a wrong key was accepted"; exit 1
+fi
+grep -qi "authkey" "$work/err"
+
+kill -TERM $server
+wait $server
+cat "$work/log"
+grep -q "connected (session" "$work/log"
+grep -q "disconnected" "$work/log"
+grep -q "refused" "$work/log"
+grep -q "stopped" "$work/log"
+if grep -q "$key" "$work/log"; then echo "FAIL: the key was logged"; exit 1; fi
+echo PASS
