@@ -24,14 +24,7 @@ outcome condition_object::call(call_context& ctx, const std::string& m,
       ++count_;
       return true;
     }
-    if (!arg<bool>(args, "block", true))
-      return false;
-    auto t = timeout_arg(args);
-    if (t && *t <= 0)
-      return false;
-    auto rp = ctx.defer();
-    lock_waiters_.add(ctx, rp, t, {{"depth", 1}, {"result", true}});
-    return rp;
+    return lock_waiters_.wait_or_refuse(ctx, args, {{"depth", 1}, {"result", true}});
   }
   if (m == "release") {
     if (!owns(who))

@@ -63,10 +63,8 @@ connection::connection(const Address& addr, const std::string& authkey,
   }
 }
 
-json connection::call(std::uint64_t object, const std::string& method, json args) {
-  if (broken_)
-    throw ConnectionError("connection to the manager is broken");
-  raise_pending();
+std::uint64_t connection::write_call(std::uint64_t object, const std::string& method,
+                                     json args) {
   wire_frame req;
   req.kind = frame_kind::call;
   req.request = next_request_++;
@@ -79,7 +77,14 @@ json connection::call(std::uint64_t object, const std::string& method, json args
     broken_ = true;
     throw;
   }
-  return wait_for(req.request);
+  return req.request;
+}
+
+json connection::call(std::uint64_t object, const std::string& method, json args) {
+  if (broken_)
+    throw ConnectionError("connection to the manager is broken");
+  raise_pending();
+  return wait_for(write_call(object, method, std::move(args)));
 }
 
 void connection::send(std::uint64_t object, const std::string& method, json args) {
@@ -88,19 +93,7 @@ void connection::send(std::uint64_t object, const std::string& method, json args
   raise_pending();
   if (in_flight_.size() >= max_in_flight)
     wait_for(0); // until the oldest is answered
-  wire_frame req;
-  req.kind = frame_kind::call;
-  req.request = next_request_++;
-  req.object = object;
-  req.method = method;
-  req.body = std::move(args);
-  try {
-    sock_.write(req);
-  } catch (const ConnectionError&) {
-    broken_ = true;
-    throw;
-  }
-  in_flight_.push_back(req.request);
+  in_flight_.push_back(write_call(object, method, std::move(args)));
 }
 
 void connection::raise_pending() {

@@ -78,6 +78,7 @@ private:
   // Handles a frame that answers an earlier send(); false if it is not one.
   bool settle(wire_frame& f);
   void raise_pending();
+  std::uint64_t write_call(std::uint64_t object, const std::string& method, json args);
   json wait_for(std::uint64_t request);
 
   frame_socket sock_;

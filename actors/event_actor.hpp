@@ -31,12 +31,7 @@ public:
     if (m == "wait") {
       if (flag_)
         return true;
-      auto t = timeout_arg(args);
-      if (t && *t <= 0)
-        return false;
-      auto rp = ctx.defer();
-      waiters_.add(ctx, rp, t);
-      return rp;
+      return waiters_.wait_or_refuse(ctx, args);
     }
     return no_such_method("Event", m);
   }

@@ -21,14 +21,7 @@ outcome lock_object::call(call_context& ctx, const std::string& m, json& args) {
                           "Lock.acquire: the caller already holds this Lock; "
                           "waiting would deadlock (use RLock)");
     }
-    if (!arg<bool>(args, "block", true))
-      return false;
-    auto t = timeout_arg(args);
-    if (t && *t <= 0)
-      return false;
-    auto rp = ctx.defer();
-    waiters_.add(ctx, rp, t);
-    return rp;
+    return waiters_.wait_or_refuse(ctx, args);
   }
   if (m == "release") {
     if (!owner_)

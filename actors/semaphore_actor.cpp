@@ -28,14 +28,7 @@ outcome semaphore_object::call(call_context& ctx, const std::string& m,
       ++held_[ctx.who().session];
       return true;
     }
-    if (!arg<bool>(args, "block", true))
-      return false;
-    auto t = timeout_arg(args);
-    if (t && *t <= 0)
-      return false;
-    auto rp = ctx.defer();
-    waiters_.add(ctx, rp, t);
-    return rp;
+    return waiters_.wait_or_refuse(ctx, args);
   }
   if (m == "release") {
     auto n = arg<long>(args, "n", 1);

@@ -34,6 +34,21 @@ public:
     items_.push_back(std::move(w));
   }
 
+  /// The usual end of a blocking call that cannot complete now: false at
+  /// once when `args` say block = false or a timeout of zero; otherwise a
+  /// deferred reply, kept as a waiter with `data` until it is completed or
+  /// its timeout passes.
+  outcome wait_or_refuse(call_context& ctx, const json& args, json data = {}) {
+    if (!arg<bool>(args, "block", true))
+      return false;
+    auto t = timeout_arg(args);
+    if (t && *t <= 0)
+      return false;
+    auto rp = ctx.defer();
+    add(ctx, rp, t, std::move(data));
+    return rp;
+  }
+
   bool empty() const noexcept { return items_.empty(); }
   std::size_t size() const noexcept { return items_.size(); }
 
