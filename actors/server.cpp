@@ -142,6 +142,10 @@ struct server::impl {
   std::function<void(const std::string&)> log;
   std::shared_ptr<ssl_ctx_st> tls; // set: every connection is mutual TLS
   std::size_t max_frame = wire_frame::default_max_size;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::mutex rate_mtx;
+  std::chrono::steady_clock::time_point rate_since = started; // guarded by rate_mtx
+  std::uint64_t rate_calls = 0;                               // guarded by rate_mtx
   std::mutex shared_mtx;
   std::unordered_map<std::string, std::uint64_t> shared_ids; // guarded by shared_mtx
   std::mutex beat_mtx;
@@ -579,16 +583,43 @@ struct server::impl {
     }
   }
 
+  // Calls per second since the previous stats() (or since the start).
+  double call_rate() {
+    std::lock_guard<std::mutex> guard{rate_mtx};
+    auto now = std::chrono::steady_clock::now();
+    auto total = calls.load();
+    double seconds = std::chrono::duration<double>(now - rate_since).count();
+    double rate = seconds > 0 ? static_cast<double>(total - rate_calls) / seconds : 0.0;
+    rate_since = now;
+    rate_calls = total;
+    return rate;
+  }
+
+  static long resident_bytes() {
+    long pages = 0, resident = 0;
+    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+      if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2)
+        resident = 0;
+      std::fclose(f);
+    }
+    return resident * sysconf(_SC_PAGESIZE);
+  }
+
   json stats() {
     json types = json::object();
     for (auto& [k, v] : table.count_by_type())
       types[k] = v;
+    auto rate = call_rate();
     std::lock_guard<std::mutex> guard{mtx};
     return {{"objects", table.size()},
             {"objects_by_type", types},
             {"connections", connections.size()},
             {"sessions", session_connections.size()},
-            {"calls", calls.load()}};
+            {"calls", calls.load()},
+            {"calls_per_second", rate},
+            {"memory_rss_bytes", resident_bytes()},
+            {"uptime_seconds",
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}};
   }
 };
 

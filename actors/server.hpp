@@ -54,7 +54,10 @@ public:
   /// Stops serving: serve_forever() returns. Thread-safe, idempotent.
   void shutdown();
 
-  /// Statistics: objects per type, sessions, connections, calls handled.
+  /// Statistics, so that a user can see why a manager is slow without a
+  /// debugger: live objects (and per type), sessions (client processes),
+  /// connections, calls handled, calls per second since the previous
+  /// stats(), resident memory, uptime.
   json stats() const;
 
   /// Frames larger than `bytes` drop their connection (default 64 MiB).
