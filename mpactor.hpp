@@ -19,5 +19,6 @@
 
 #include <mpactor/actors/auto_proxy.hpp>
 #include <mpactor/actors/base_manager.hpp>
+#include <mpactor/actors/batch.hpp>
 #include <mpactor/actors/json.hpp>
 #include <mpactor/actors/sync_manager.hpp>

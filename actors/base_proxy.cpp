@@ -12,6 +12,12 @@ const Token& BaseProxy::token() const {
   return ref_->token();
 }
 
+const std::shared_ptr<client>& BaseProxy::owner() const {
+  if (!ref_)
+    throw ValueError("the proxy refers to no object");
+  return ref_->owner();
+}
+
 json BaseProxy::raw_call(const std::string& method, json args,
                          std::vector<std::shared_ptr<object_ref>>& keep) const {
   auto& t = token();

@@ -74,6 +74,9 @@ public:
     }
   }
 
+  /// The client that carries this proxy's calls.
+  const std::shared_ptr<client>& owner() const;
+
   /// Two proxies are equal when they refer to the same object.
   friend bool operator==(const BaseProxy& x, const BaseProxy& y) {
     return x.ref_ == y.ref_

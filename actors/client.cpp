@@ -218,6 +218,14 @@ json client::call(std::uint64_t object, const std::string& method, json args) {
   return mine().call(object, method, std::move(args));
 }
 
+void client::call_many(std::vector<connection::batch_call>& calls) {
+  if (pid_ != getpid())
+    return current()->call_many(calls);
+  for (auto& c : calls)
+    localize(c.args, addr_);
+  mine().call_many(calls);
+}
+
 void client::send(std::uint64_t object, const std::string& method, json args) {
   if (pid_ != getpid())
     return current()->send(object, method, std::move(args));

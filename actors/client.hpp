@@ -53,6 +53,10 @@ public:
   /// Calls `method` of `object`; see connection::call.
   json call(std::uint64_t object, const std::string& method, json args);
 
+  /// Sends `calls` pipelined and waits for all replies; see
+  /// connection::call_many.
+  void call_many(std::vector<connection::batch_call>& calls);
+
   /// Sends a call without waiting for its reply; see connection::send.
   void send(std::uint64_t object, const std::string& method, json args);
 

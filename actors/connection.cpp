@@ -2,6 +2,7 @@
 
 #include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include <mpactor/actors/error_code.hpp>
 #include <mpactor/actors/handshake.hpp>
@@ -94,6 +95,85 @@ void connection::send(std::uint64_t object, const std::string& method, json args
   if (in_flight_.size() >= max_in_flight)
     wait_for(0); // until the oldest is answered
   in_flight_.push_back(write_call(object, method, std::move(args)));
+}
+
+void connection::call_many(std::vector<batch_call>& calls) {
+  if (broken_)
+    throw ConnectionError("connection to the manager is broken");
+  raise_pending();
+  using clock = std::chrono::steady_clock;
+  std::unordered_map<std::uint64_t, batch_call*> waiting;
+  std::size_t next = 0;
+  std::string out;
+  // Files a reply under its call; false for anything else.
+  auto take = [&](wire_frame& f) {
+    if (f.kind == frame_kind::pong || settle(f))
+      return false;
+    auto it = waiting.find(f.request);
+    if (it == waiting.end())
+      return false;
+    auto* c = it->second;
+    waiting.erase(it);
+    if (f.kind == frame_kind::error) {
+      c->failed = true;
+      c->error = f.body.value("type", 0);
+      c->message = f.body.value("message", std::string{"error"});
+    } else {
+      c->result = std::move(f.body);
+    }
+    return true;
+  };
+  try {
+    while (next < calls.size() || !waiting.empty()) {
+      // Top the window up with one write for all new frames.
+      out.clear();
+      while (next < calls.size() && waiting.size() < max_in_flight) {
+        auto& c = calls[next++];
+        wire_frame req;
+        req.kind = frame_kind::call;
+        req.request = next_request_++;
+        req.object = c.object;
+        req.method = c.method;
+        req.body = std::move(c.args);
+        req.encode(out);
+        waiting.emplace(req.request, &c);
+      }
+      if (!out.empty())
+        sock_.write_bytes(out);
+      // Read what has come (at least one frame), with the usual liveness check.
+      auto last_heard = clock::now();
+      bool pinged = false;
+      do {
+        auto f = sock_.read(clock::now() + ping_interval);
+        if (!f) {
+          if (clock::now() - last_heard >= dead_after)
+            throw ConnectionError("the manager did not answer for "
+                                  + std::to_string(dead_after.count())
+                                  + " ms (frozen or unreachable)");
+          if (!pinged) {
+            wire_frame ping;
+            ping.kind = frame_kind::ping;
+            sock_.write(ping);
+            pinged = true;
+          }
+          continue;
+        }
+        last_heard = clock::now();
+        if (take(*f))
+          break;
+      } while (true);
+      // Take whatever else is already buffered without waiting.
+      while (sock_.has_frame())
+        if (auto f = sock_.read(clock::now()))
+          take(*f);
+    }
+  } catch (const ConnectionError&) {
+    broken_ = true;
+    throw;
+  } catch (const protocol_error& e) {
+    broken_ = true;
+    throw ConnectionError(std::string{"protocol error: "} + e.what());
+  }
 }
 
 void connection::raise_pending() {

@@ -21,6 +21,7 @@
 #include <utility>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <mpactor/actors/address.hpp>
 #include <mpactor/actors/frame_socket.hpp>
@@ -51,6 +52,22 @@ public:
   void send(std::uint64_t object, const std::string& method, json args);
 
   static constexpr std::size_t max_in_flight = 256;
+
+  /// One call of a batch and, after call_many(), its outcome.
+  struct batch_call {
+    std::uint64_t object = 0;
+    std::string method;
+    json args;
+    json result;                ///< the result, when `failed` is false
+    bool failed = false;
+    int error = 0;              ///< an error_code, when `failed`
+    std::string message;
+  };
+
+  /// Sends all `calls` pipelined (a window of max_in_flight at a time) and
+  /// waits for every reply; each call keeps its own result or error. Throws
+  /// only ConnectionError.
+  void call_many(std::vector<batch_call>& calls);
 
   /// The server run this connection reached (see handshake.hpp).
   std::uint64_t incarnation() const noexcept { return incarnation_; }
