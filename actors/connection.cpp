@@ -140,28 +140,12 @@ void connection::call_many(std::vector<batch_call>& calls) {
       }
       if (!out.empty())
         sock_.write_bytes(out);
-      // Read what has come (at least one frame), with the usual liveness check.
-      auto last_heard = clock::now();
-      bool pinged = false;
-      do {
-        auto f = sock_.read(clock::now() + ping_interval);
-        if (!f) {
-          if (clock::now() - last_heard >= dead_after)
-            throw ConnectionError("the manager did not answer for "
-                                  + std::to_string(dead_after.count())
-                                  + " ms (frozen or unreachable)");
-          if (!pinged) {
-            wire_frame ping;
-            ping.kind = frame_kind::ping;
-            sock_.write(ping);
-            pinged = true;
-          }
-          continue;
-        }
-        last_heard = clock::now();
-        if (take(*f))
+      // Read until one reply is filed, then what else is already buffered.
+      while (true) {
+        auto f = next_frame();
+        if (take(f))
           break;
-      } while (true);
+      }
       // Take whatever else is already buffered without waiting.
       while (sock_.has_frame())
         if (auto f = sock_.read(clock::now()))
@@ -193,33 +177,41 @@ bool connection::settle(wire_frame& f) {
   return true;
 }
 
+// The next frame that is not a pong. A silent server is pinged; one that
+// stays silent for dead_after (frozen, cut off) is a ConnectionError.
+wire_frame connection::next_frame() {
+  using clock = std::chrono::steady_clock;
+  auto last_heard = clock::now();
+  bool pinged = false;
+  for (;;) {
+    auto f = sock_.read(clock::now() + ping_interval);
+    if (!f) {
+      if (clock::now() - last_heard >= dead_after)
+        throw ConnectionError("the manager did not answer for "
+                              + std::to_string(dead_after.count())
+                              + " ms (frozen or unreachable)");
+      if (!pinged) {
+        wire_frame ping;
+        ping.kind = frame_kind::ping;
+        sock_.write(ping);
+        pinged = true;
+      }
+      continue;
+    }
+    if (f->kind != frame_kind::pong)
+      return std::move(*f);
+    last_heard = clock::now();
+    pinged = false;
+  }
+}
+
 // Reads until the reply to `request` (0: until the oldest send is settled).
 json connection::wait_for(std::uint64_t request) {
-  using clock = std::chrono::steady_clock;
   auto oldest = in_flight_.empty() ? 0 : in_flight_.front();
   try {
-    auto last_heard = clock::now();
-    bool pinged = false;
     for (;;) {
-      auto f = sock_.read(clock::now() + ping_interval);
-      if (!f) {
-        if (clock::now() - last_heard >= dead_after)
-          throw ConnectionError("the manager did not answer for "
-                                + std::to_string(dead_after.count())
-                                + " ms (frozen or unreachable)");
-        if (!pinged) {
-          wire_frame ping;
-          ping.kind = frame_kind::ping;
-          sock_.write(ping);
-          pinged = true;
-        }
-        continue;
-      }
-      last_heard = clock::now();
-      if (f->kind == frame_kind::pong) {
-        pinged = false;
-        continue;
-      }
+      auto frame = next_frame();
+      auto* f = &frame;
       if (settle(*f)) {
         if (request == 0 && f->request == oldest)
           return json{};

@@ -97,6 +97,7 @@ private:
   void raise_pending();
   std::uint64_t write_call(std::uint64_t object, const std::string& method, json args);
   json wait_for(std::uint64_t request);
+  wire_frame next_frame();
 
   frame_socket sock_;
   std::deque<std::uint64_t> in_flight_;
