@@ -77,11 +77,11 @@ DictProxy SyncManager::dict(json init) const {
 }
 
 QueueProxy SyncManager::Queue(long maxsize) const {
-  return QueueProxy(create_ref("Queue", {{"maxsize", maxsize}}), maxsize <= 0);
+  return create<QueueProxy>("Queue", {{"maxsize", maxsize}});
 }
 
 JoinableQueueProxy SyncManager::JoinableQueue(long maxsize) const {
-  return JoinableQueueProxy(create_ref("JoinableQueue", {{"maxsize", maxsize}}), maxsize <= 0);
+  return create<JoinableQueueProxy>("JoinableQueue", {{"maxsize", maxsize}});
 }
 
 AcquirerProxy SyncManager::Lock() const {
