@@ -46,8 +46,11 @@ public:
   json call(const std::string& method, json args = json::object()) const;
 
   /// Sends a call to `method` without waiting for its reply (pipelining):
-  /// the calling thread's later calls reach the server after it, and an
-  /// error it raises is raised by the thread's next call.
+  /// the calling thread's later calls reach the server after it, and the
+  /// thread's next call first raises the error of a failed send. Another
+  /// process learns of the call only through the manager (a later call of
+  /// this thread, an Event it sets), not through join(): use call() or a
+  /// Batch where that matters.
   void send(const std::string& method, json args = json::object()) const;
 
   /// Calls `method` and converts the result to T (a proxy type, or anything

@@ -84,7 +84,7 @@ std::uint64_t connection::write_call(std::uint64_t object, const std::string& me
 json connection::call(std::uint64_t object, const std::string& method, json args) {
   if (broken_)
     throw ConnectionError("connection to the manager is broken");
-  raise_pending();
+  settle_all();
   return wait_for(write_call(object, method, std::move(args)));
 }
 
@@ -100,7 +100,7 @@ void connection::send(std::uint64_t object, const std::string& method, json args
 void connection::call_many(std::vector<batch_call>& calls) {
   if (broken_)
     throw ConnectionError("connection to the manager is broken");
-  raise_pending();
+  settle_all();
   using clock = std::chrono::steady_clock;
   std::unordered_map<std::uint64_t, batch_call*> waiting;
   std::size_t next = 0;
@@ -158,6 +158,15 @@ void connection::call_many(std::vector<batch_call>& calls) {
     broken_ = true;
     throw ConnectionError(std::string{"protocol error: "} + e.what());
   }
+}
+
+// Reads the replies of every earlier send() (they come first on this
+// connection anyway) and raises the first error among them, so that a failed
+// send surfaces at the very next call, before that call is made.
+void connection::settle_all() {
+  while (!in_flight_.empty())
+    wait_for(0);
+  raise_pending();
 }
 
 void connection::raise_pending() {

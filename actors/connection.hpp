@@ -46,8 +46,8 @@ public:
   void notify(std::uint64_t object, const std::string& method, json args);
 
   /// Sends a call without waiting for its reply (pipelining). Its reply is
-  /// read by a later call; an error it carries is raised by the next call or
-  /// send on this connection. At most `max_in_flight` are outstanding: the
+  /// read by the next call on this connection, which first raises the error
+  /// of a failed send (and is then not made). At most `max_in_flight` are outstanding: the
   /// next send waits for the oldest reply.
   void send(std::uint64_t object, const std::string& method, json args);
 
@@ -95,6 +95,7 @@ private:
   // Handles a frame that answers an earlier send(); false if it is not one.
   bool settle(wire_frame& f);
   void raise_pending();
+  void settle_all();
   std::uint64_t write_call(std::uint64_t object, const std::string& method, json args);
   json wait_for(std::uint64_t request);
   wire_frame next_frame();

@@ -102,3 +102,14 @@ TEST_CASE("A batch result that is a managed object converts to its proxy") {
   sut.run();
   CHECK(inner.get<ListProxy>().get<int>(0) == 7);
 }
+
+TEST_CASE("A sent call is served before the thread's next call and its error surfaces there") {
+  auto m = Manager();
+  auto l = m.list();
+  for (int i = 0; i < 300; ++i) // more than a window: the oldest replies are read on the way
+    l.send("append", {{"value", i}});
+  CHECK(l.size() == 300);
+  l.send("get", {{"index", 1000}}); // fails in the server
+  CHECK_THROWS_AS(l.size(), IndexError);
+  CHECK(l.size() == 300); // raised once; the connection goes on
+}
