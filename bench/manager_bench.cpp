@@ -46,22 +46,16 @@
 
 #include <mpactor/mpactor.hpp>
 
+#include "side_by_side.hpp"
+
 extern char** environ;
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
-
-double seconds_since(clock_type::time_point t0) {
-  return std::chrono::duration<double>(clock_type::now() - t0).count();
-}
-
-double median(std::vector<double> xs) {
-  if (xs.empty())
-    return 0;
-  std::sort(xs.begin(), xs.end());
-  return xs[xs.size() / 2];
-}
+using bench::clock_type;
+using bench::median;
+using bench::ratio;
+using bench::seconds_since;
 
 std::string run_capture(const std::string& cmd) {
   std::string out;
@@ -426,12 +420,6 @@ double mp_threads(const mpactor::SyncManager& m, long n) {
 
 void row(const char* name, double x, const char* unit, const std::string& note) {
   std::printf("| %-54s | %12.0f %-8s | %-44s |\n", name, x, unit, note.c_str());
-}
-
-std::string ratio(const char* what, double x, double y) {
-  char buf[128];
-  std::snprintf(buf, sizeof(buf), "%.2fx %s", y > 0 ? x / y : 0.0, what);
-  return buf;
 }
 
 } // namespace

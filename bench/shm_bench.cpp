@@ -24,18 +24,14 @@
 
 #include <mpactor/mpactor.hpp>
 
+#include "side_by_side.hpp"
+
 namespace {
 
-using clock_type = std::chrono::steady_clock;
-
-double seconds_since(clock_type::time_point t0) {
-  return std::chrono::duration<double>(clock_type::now() - t0).count();
-}
-
-double median(std::vector<double> xs) {
-  std::sort(xs.begin(), xs.end());
-  return xs[xs.size() / 2];
-}
+using bench::clock_type;
+using bench::median;
+using bench::ratio;
+using bench::seconds_since;
 
 // Runs `body` in 2 forked processes at once; returns the wall time.
 double two_processes(const std::function<void()>& body) {
@@ -86,12 +82,6 @@ double python_inc_locked(const std::string& anchor, long n) {
 
 void row(const char* name, double ops, const char* unit, const std::string& note) {
   std::printf("| %-52s | %14.0f %-7s | %-34s |\n", name, ops, unit, note.c_str());
-}
-
-std::string ratio(const char* what, double x, double y) {
-  char buf[96];
-  std::snprintf(buf, sizeof(buf), "%.2fx %s", y > 0 ? x / y : 0.0, what);
-  return buf;
 }
 
 } // namespace
