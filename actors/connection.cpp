@@ -64,11 +64,11 @@ connection::connection(const Address& addr, const std::string& authkey,
   }
 }
 
-std::uint64_t connection::write_call(std::uint64_t object, const std::string& method,
-                                     json args) {
+std::uint64_t connection::write_frame(frame_kind kind, std::uint64_t object,
+                                      const std::string& method, json args) {
   wire_frame req;
-  req.kind = frame_kind::call;
-  req.request = next_request_++;
+  req.kind = kind;
+  req.request = kind == frame_kind::call ? next_request_++ : 0;
   req.object = object;
   req.method = method;
   req.body = std::move(args);
@@ -85,7 +85,7 @@ json connection::call(std::uint64_t object, const std::string& method, json args
   if (broken_)
     throw ConnectionError("connection to the manager is broken");
   settle_all();
-  return wait_for(write_call(object, method, std::move(args)));
+  return wait_for(write_frame(frame_kind::call, object, method, std::move(args)));
 }
 
 void connection::send(std::uint64_t object, const std::string& method, json args) {
@@ -94,7 +94,7 @@ void connection::send(std::uint64_t object, const std::string& method, json args
   raise_pending();
   if (in_flight_.size() >= max_in_flight)
     wait_for(0); // until the oldest is answered
-  in_flight_.push_back(write_call(object, method, std::move(args)));
+  in_flight_.push_back(write_frame(frame_kind::call, object, method, std::move(args)));
 }
 
 void connection::call_many(std::vector<batch_call>& calls) {
@@ -248,15 +248,10 @@ json connection::wait_for(std::uint64_t request) {
 void connection::notify(std::uint64_t object, const std::string& method, json args) {
   if (broken_)
     return;
-  wire_frame req;
-  req.kind = frame_kind::notify;
-  req.object = object;
-  req.method = method;
-  req.body = std::move(args);
   try {
-    sock_.write(req);
+    write_frame(frame_kind::notify, object, method, std::move(args));
   } catch (const ConnectionError&) {
-    broken_ = true;
+    // marked broken; a notify has nobody to tell
   }
 }
 

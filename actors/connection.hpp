@@ -96,7 +96,8 @@ private:
   bool settle(wire_frame& f);
   void raise_pending();
   void settle_all();
-  std::uint64_t write_call(std::uint64_t object, const std::string& method, json args);
+  std::uint64_t write_frame(frame_kind kind, std::uint64_t object, const std::string& method,
+                            json args);
   json wait_for(std::uint64_t request);
   wire_frame next_frame();
 
