@@ -176,6 +176,10 @@ void BaseManager::register_shared(const std::string& type_id,
   st_->registry->add_shared(type_id, base_type_id, std::move(args));
 }
 
+void BaseManager::register_actor(const std::string& type_id, actor_spawner spawner) {
+  st_->registry->add_actor(type_id, std::move(spawner));
+}
+
 object_registry& BaseManager::registry() {
   return *st_->registry;
 }

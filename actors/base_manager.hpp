@@ -14,7 +14,8 @@
 //
 // Registering types: register_factory(type_id, factory) for managed_object
 // states, register_type<T>(type_id) for plain C++ classes (see
-// class_registration.hpp). Registrations must happen before start() (the
+// class_registration.hpp), register_actor(type_id, spawner) for CAF actors
+// that run on the manager's node (actor_context.hpp). Registrations must happen before start() (the
 // server process inherits them) or before get_server().
 //
 // A BaseManager is move-only. Its proxies stay usable in forked children.
@@ -82,6 +83,11 @@ public:
   /// register('get_queue', callable=lambda: queue)).
   void register_shared(const std::string& type_id, const std::string& base_type_id,
                        json args = json::object());
+
+  /// Registers a user actor type (see actor_context.hpp): create(type_id,
+  /// args) spawns one on the manager's node, beside the objects, and gives
+  /// its proxy; it runs until it quits or the manager shuts down.
+  void register_actor(const std::string& type_id, actor_spawner spawner);
 
   /// Registers C++ class T under `type_id`; expose its methods on the result.
   template <class T>

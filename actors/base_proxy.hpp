@@ -17,6 +17,8 @@
 #include <type_traits>
 #include <vector>
 
+#include <caf/fwd.hpp>
+
 #include <mpactor/actors/client.hpp>
 #include <mpactor/actors/json.hpp>
 #include <mpactor/actors/object_ref.hpp>
@@ -52,6 +54,11 @@ public:
   /// this thread, an Event it sets), not through join(): use call() or a
   /// Batch where that matters.
   void send(const std::string& method, json args = json::object()) const;
+
+  /// The object's CAF actor handle in `sys`, for actors that must not
+  /// block (see object_handle.hpp). ConnectionError if the manager cannot
+  /// be reached.
+  caf::actor actor(caf::actor_system& sys) const;
 
   /// Calls `method` and converts the result to T (a proxy type, or anything
   /// json converts to); TypeError if it does not fit.

@@ -128,6 +128,31 @@ std::shared_ptr<client> client::current() {
   return for_address(addr_, authkey_, tls_, lineage_);
 }
 
+std::shared_ptr<client> client::find(const Address& addr) {
+  auto& reg = client_registry::get();
+  std::lock_guard<std::mutex> guard{reg.mtx};
+  for (auto& [key, cl] : reg.clients)
+    if (cl->addr_ == addr && cl->pid_ == getpid())
+      return cl;
+  return nullptr;
+}
+
+std::unique_ptr<frame_socket> client::open_socket() {
+  if (pid_ != getpid())
+    return current()->open_socket();
+  mine(); // the anchor keeps the session, and a forked child re-registers first
+  auto deadline = std::chrono::steady_clock::now() + connect_timeout;
+  auto sock = std::make_unique<frame_socket>(frame_socket::connect_to(addr_, deadline));
+  if (tls_)
+    sock->start_tls(tls_.get(), false, deadline);
+  auto incarnation = client_handshake(*sock, authkey_, session_, connect_timeout);
+  std::lock_guard<std::mutex> guard{mtx_};
+  if (incarnation_ != incarnation)
+    throw ConnectionError("the manager at " + addr_.to_string()
+                          + " was restarted: objects of its earlier run are gone");
+  return sock;
+}
+
 std::unique_ptr<connection> client::open() {
   auto conn = std::make_unique<connection>(addr_, authkey_, session_, connect_timeout,
                                            tls_.get());
@@ -210,6 +235,10 @@ void localize(json& value, const Address& server) {
 }
 
 } // namespace
+
+void client::localize_markers(json& args) const {
+  mpactor::localize(args, addr_);
+}
 
 json client::call(std::uint64_t object, const std::string& method, json args) {
   if (pid_ != getpid())

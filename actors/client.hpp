@@ -63,6 +63,18 @@ public:
   /// Sends a request without reply (best effort: nothing if the server is gone).
   void notify(std::uint64_t object, const std::string& method, json args) noexcept;
 
+  /// Opens one more authenticated socket of this client's session (for an
+  /// async_link); ConnectionError if the server is gone or was restarted.
+  std::unique_ptr<frame_socket> open_socket();
+
+  /// Makes the markers in call arguments that name this client's server
+  /// local to it (the server counts only its own markers).
+  void localize_markers(json& args) const;
+
+  /// A client of this process for `addr` made earlier (any authkey), or
+  /// nullptr.
+  static std::shared_ptr<client> find(const Address& addr);
+
   /// The process-local reference to `token`, adding `grants` references the
   /// server counted for this session.
   std::shared_ptr<object_ref> adopt(const Token& token, int grants);

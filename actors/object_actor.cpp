@@ -32,6 +32,24 @@ outcome guarded(F&& fn) {
   }
 }
 
+caf::result<caf::message> run_call(caf::stateful_actor<object_actor_state>* self,
+                                   const std::string& method, json& args, const caller& who) {
+  call_context ctx{self, who, *self->state.table};
+  auto res = guarded([&] { return self->state.object->call(ctx, method, args); });
+  // References in the result now belong to the caller's session; only
+  // then may the object give back those of values that left it.
+  if (!res.deferred() && !res.failed())
+    self->state.table->grant_markers(who.session, res.value());
+  for (auto& v : ctx.dropped())
+    self->state.table->drop(v);
+  if (res.deferred())
+    return caf::delegated<caf::message>{};
+  if (res.failed())
+    return std::move(res.error());
+  // Not caf::result<json>: it would brace-initialize, and json{x} is [x].
+  return caf::make_message(std::move(res.value()));
+}
+
 caf::behavior object_actor(caf::stateful_actor<object_actor_state>* self,
                            std::shared_ptr<managed_object> object,
                            object_table* table) {
@@ -40,20 +58,11 @@ caf::behavior object_actor(caf::stateful_actor<object_actor_state>* self,
   return {
     [self](call_atom, const std::string& method, json& args,
            const caller& who) -> caf::result<caf::message> {
-      call_context ctx{self, who, *self->state.table};
-      auto res = guarded([&] { return self->state.object->call(ctx, method, args); });
-      // References in the result now belong to the caller's session; only
-      // then may the object give back those of values that left it.
-      if (!res.deferred() && !res.failed())
-        self->state.table->grant_markers(who.session, res.value());
-      for (auto& v : ctx.dropped())
-        self->state.table->drop(v);
-      if (res.deferred())
-        return caf::delegated<caf::message>{};
-      if (res.failed())
-        return std::move(res.error());
-      // Not caf::result<json>: it would brace-initialize, and json{x} is [x].
-      return caf::make_message(std::move(res.value()));
+      return run_call(self, method, args, who);
+    },
+    // An actor of the server's node calling directly (object_messages.hpp).
+    [self](call_atom, const std::string& method, json& args) -> caf::result<caf::message> {
+      return run_call(self, method, args, caller_of(self->current_sender()));
     },
     [self](expire_atom, std::uint64_t ticket) {
       caller nobody;

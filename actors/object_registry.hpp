@@ -3,7 +3,8 @@
 // object_registry: the type ids a server can create objects of (Python's
 // registry): each maps to a factory that makes the object's state from the
 // create call's arguments. A SyncManager's server knows list, dict,
-// Namespace, Queue, ...; BaseManager::register_type adds user classes.
+// Namespace, Queue, ...; BaseManager::register_type adds user classes,
+// register_actor user actor types.
 // Filled before the server starts; read-only while it serves.
 
 #include <functional>
@@ -13,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include <mpactor/actors/actor_context.hpp>
 #include <mpactor/actors/json.hpp>
 #include <mpactor/actors/managed_object.hpp>
 
@@ -38,6 +40,18 @@ public:
     shared_[type_id] = {base_type_id, std::move(args)};
   }
 
+  /// Registers (or replaces) `type_id` as a user actor type: creating one
+  /// spawns an actor made by `spawner` in the server (actor_context.hpp).
+  void add_actor(const std::string& type_id, actor_spawner spawner) {
+    actors_[type_id] = std::move(spawner);
+  }
+
+  /// The spawner of user actor type `type_id`, or nullptr.
+  const actor_spawner* find_actor(const std::string& type_id) const {
+    auto it = actors_.find(type_id);
+    return it == actors_.end() ? nullptr : &it->second;
+  }
+
   /// The base type id and arguments of shared type id `type_id`, or nullptr.
   const std::pair<std::string, json>* find_shared(const std::string& type_id) const {
     auto it = shared_.find(type_id);
@@ -56,12 +70,15 @@ public:
       out.push_back(k);
     for (auto& [k, v] : shared_)
       out.push_back(k);
+    for (auto& [k, v] : actors_)
+      out.push_back(k);
     return out;
   }
 
 private:
   std::map<std::string, object_factory> factories_;
   std::map<std::string, std::pair<std::string, json>> shared_;
+  std::map<std::string, actor_spawner> actors_;
 };
 
 } // namespace mpactor

@@ -1,5 +1,6 @@
 #include <mpactor/actors/server.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -28,6 +29,7 @@
 #include <mpactor/actors/object_messages.hpp>
 #include <mpactor/actors/object_table.hpp>
 #include <mpactor/actors/token.hpp>
+#include <mpactor/actors/user_actor.hpp>
 #include <mpactor/shm/error.hpp>
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mpactor::caller)
@@ -146,6 +148,8 @@ struct server::impl {
   std::mutex rate_mtx;
   std::chrono::steady_clock::time_point rate_since = started; // guarded by rate_mtx
   std::uint64_t rate_calls = 0;                               // guarded by rate_mtx
+  std::mutex user_mtx;
+  std::vector<caf::actor_addr> user_actors; // guarded by user_mtx: spawned user actors
   std::mutex shared_mtx;
   std::unordered_map<std::string, std::uint64_t> shared_ids; // guarded by shared_mtx
   std::mutex beat_mtx;
@@ -319,6 +323,22 @@ struct server::impl {
     for (auto& t : joinable)
       t.join();
     table.clear();
+    // User actors end before the table they refer to (actor_context.hpp).
+    std::vector<caf::actor> users;
+    {
+      std::lock_guard<std::mutex> guard{user_mtx};
+      for (auto& a : user_actors)
+        if (auto u = caf::actor_cast<caf::actor>(a))
+          users.push_back(std::move(u));
+      user_actors.clear();
+    }
+    if (!users.empty()) {
+      caf::scoped_actor self{*sys};
+      for (auto& u : users)
+        self->send_exit(u, caf::exit_reason::user_shutdown);
+      for (auto& u : users)
+        self->wait_for(u);
+    }
   }
 
   static void reply(connection_state& c, std::uint64_t request, json body) {
@@ -554,6 +574,17 @@ struct server::impl {
   }
 
   std::uint64_t create(const std::string& type_id, const json& args) {
+    if (auto* spawner = registry->find_actor(type_id)) {
+      auto [id, user] = spawn_user_actor(*sys, table, type_id, *spawner, args);
+      std::lock_guard<std::mutex> guard{user_mtx};
+      user_actors.erase(std::remove_if(user_actors.begin(), user_actors.end(),
+                                       [](const caf::actor_addr& a) {
+                                         return !caf::actor_cast<caf::actor>(a);
+                                       }),
+                        user_actors.end());
+      user_actors.push_back(caf::actor_cast<caf::actor_addr>(user));
+      return id;
+    }
     auto* factory = registry->find(type_id);
     if (factory == nullptr)
       throw ValueError("unknown type id '" + type_id + "'");

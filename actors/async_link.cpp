@@ -1,0 +1,209 @@
+#include <mpactor/actors/async_link.hpp>
+
+#include <map>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include <mpactor/actors/client.hpp>
+#include <mpactor/actors/connection.hpp>
+#include <mpactor/actors/object_messages.hpp>
+#include <mpactor/actors/object_ref.hpp>
+#include <mpactor/actors/token.hpp>
+#include <mpactor/shm/error.hpp>
+
+namespace mpactor {
+
+namespace {
+
+// One link per client. Leaked on purpose, like the client registry.
+std::mutex& links_mtx() {
+  static auto* m = new std::mutex;
+  return *m;
+}
+
+std::map<const client*, std::weak_ptr<async_link>>& links() {
+  static auto* m = new std::map<const client*, std::weak_ptr<async_link>>;
+  return *m;
+}
+
+} // namespace
+
+std::shared_ptr<async_link> async_link::of(const std::shared_ptr<client>& cl) {
+  std::lock_guard<std::mutex> guard{links_mtx()};
+  auto& slot = links()[cl.get()];
+  if (auto link = slot.lock(); link && !link->broken())
+    return link;
+  auto link = std::make_shared<async_link>(cl);
+  std::weak_ptr<async_link> weak = link;
+  link->reader_ = std::thread([weak, raw = link.get()] { read_loop(weak, raw); });
+  slot = link;
+  return link;
+}
+
+async_link::async_link(std::shared_ptr<client> cl)
+  : client_(std::move(cl)), sock_(client_->open_socket()) {
+  // nop
+}
+
+async_link::~async_link() {
+  sock_->shutdown();
+  if (reader_.get_id() == std::this_thread::get_id())
+    reader_.detach(); // the last handle died with a reply the reader delivered
+  else if (reader_.joinable())
+    reader_.join();
+  fail_all("the actor handles of this manager were dropped");
+  std::lock_guard<std::mutex> guard{links_mtx()};
+  auto it = links().find(client_.get());
+  if (it != links().end() && it->second.expired())
+    links().erase(it);
+}
+
+bool async_link::broken() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return !broken_.empty();
+}
+
+void async_link::call(caf::strong_actor_ptr to, caf::message_id mid, std::uint64_t object,
+                      const std::string& method, json args) {
+  bool answer = mid.is_request() && to != nullptr;
+  wire_frame f;
+  f.kind = answer ? frame_kind::call : frame_kind::notify;
+  f.object = object;
+  f.method = method;
+  client_->localize_markers(args);
+  f.body = std::move(args);
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (!broken_.empty()) {
+      if (answer)
+        to->enqueue(nullptr, mid.response_id(),
+                    caf::make_message(make_error(error_code::connection_error, broken_)),
+                    nullptr);
+      return;
+    }
+    if (answer) {
+      f.request = next_request_++;
+      // Filed before it is written: the reply may come before write() returns.
+      pending_.emplace(f.request, pending{std::move(to), mid});
+    }
+  }
+  try {
+    sock_->write(f);
+  } catch (const ConnectionError& e) {
+    if (answer)
+      deliver(f.request, caf::make_message(make_error(error_code::connection_error,
+                                                      std::string{"the manager is gone: "}
+                                                        + e.what())));
+  }
+}
+
+void async_link::deliver(std::uint64_t request, caf::message msg) {
+  pending p;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    auto it = pending_.find(request);
+    if (it == pending_.end())
+      return;
+    p = std::move(it->second);
+    pending_.erase(it);
+  }
+  // A null execution unit: safe from a thread that is not CAF's.
+  p.to->enqueue(nullptr, p.mid.response_id(), std::move(msg), nullptr);
+}
+
+void async_link::fail_all(const std::string& why) {
+  std::unordered_map<std::uint64_t, pending> failed;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (broken_.empty())
+      broken_ = why;
+    failed.swap(pending_);
+  }
+  for (auto& [request, p] : failed)
+    p.to->enqueue(nullptr, p.mid.response_id(),
+                  caf::make_message(make_error(error_code::connection_error, why)), nullptr);
+}
+
+// Markers in a reply name objects of this server: they get its address, so
+// that they mean the same anywhere, and a reference the link keeps.
+json async_link::adopt(json value) {
+  if (value.is_array()) {
+    for (auto& x : value)
+      x = adopt(std::move(x));
+  } else if (value.is_object()) {
+    if (auto t = Token::from_marker(value)) {
+      if (t->is_local()) {
+        t->address = client_->address();
+        kept_[t->id] = client_->adopt(*t, 1);
+        return t->to_marker();
+      }
+      return value;
+    }
+    for (auto& [k, v] : value.items())
+      v = adopt(std::move(v));
+  }
+  return value;
+}
+
+// The reader uses `raw` while the link lives: a destructor on another
+// thread shuts the socket and joins it first. It holds the link only while
+// it delivers a reply; if that drops the last handle, the link is destroyed
+// right here and the loop must not touch it again.
+void async_link::read_loop(std::weak_ptr<async_link> weak, async_link* raw) {
+  using clock = std::chrono::steady_clock;
+  auto last_heard = clock::now();
+  bool pinged = false;
+  try {
+    for (;;) {
+      auto f = raw->sock_->read(clock::now() + connection::ping_interval);
+      if (!f) {
+        bool waiting;
+        {
+          std::lock_guard<std::mutex> guard{raw->mtx_};
+          waiting = !raw->pending_.empty();
+        }
+        if (!waiting) {
+          last_heard = clock::now(); // nothing asked, nothing owed
+          continue;
+        }
+        if (clock::now() - last_heard >= connection::dead_after) {
+          raw->fail_all("the manager did not answer for "
+                        + std::to_string(connection::dead_after.count())
+                        + " ms (frozen or unreachable)");
+          raw->sock_->shutdown();
+          return;
+        }
+        if (!pinged) {
+          wire_frame ping;
+          ping.kind = frame_kind::ping;
+          raw->sock_->write(ping);
+          pinged = true;
+        }
+        continue;
+      }
+      last_heard = clock::now();
+      pinged = false;
+      if (f->kind != frame_kind::reply && f->kind != frame_kind::error)
+        continue; // pongs
+      {
+        auto self = weak.lock();
+        if (!self)
+          return; // being destroyed elsewhere
+        if (f->kind == frame_kind::reply)
+          self->deliver(f->request, caf::make_message(self->adopt(std::move(f->body))));
+        else
+          self->deliver(f->request,
+                        caf::make_message(make_error(
+                          static_cast<error_code>(f->body.value("type", 0)),
+                          f->body.value("message", std::string{"error"}))));
+      }
+      if (weak.expired())
+        return;
+    }
+  } catch (const std::exception& e) {
+    raw->fail_all(std::string{"the manager is gone: "} + e.what());
+  }
+}
+
+} // namespace mpactor

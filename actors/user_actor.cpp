@@ -1,0 +1,90 @@
+#include <mpactor/actors/user_actor.hpp>
+
+#include <caf/all.hpp>
+
+#include <mpactor/actors/managed_object.hpp>
+#include <mpactor/actors/object_actor.hpp>
+
+namespace mpactor {
+
+namespace {
+
+// The managed object in front of a user actor.
+class user_actor_front : public managed_object {
+public:
+  user_actor_front(caf::actor user, std::shared_ptr<std::string> stopped)
+    : user_(std::move(user)), stopped_(std::move(stopped)) {
+    // nop
+  }
+
+  ~user_actor_front() override {
+    caf::anon_send_exit(user_, caf::exit_reason::user_shutdown);
+  }
+
+  outcome call(call_context& ctx, const std::string& method, json& args) override {
+    auto rp = ctx.defer();
+    auto who = ctx.who();
+    auto* table = &ctx.objects();
+    ctx.self()
+      ->request(user_, caf::infinite, call_atom::value, method, std::move(args))
+      .then(
+        [rp, who, table](json& value) mutable {
+          table->grant_markers(who.session, value);
+          rp.deliver(std::move(value));
+        },
+        [rp, stopped = stopped_](caf::error& err) mutable {
+          if (err == caf::sec::request_receiver_down)
+            rp.deliver(make_error(error_code::remote_error,
+                                  "the actor has stopped: " + *stopped));
+          else if (err == caf::sec::unexpected_response)
+            rp.deliver(make_error(error_code::type_error,
+                                  "a user actor must answer a call with one json value, not "
+                                    + caf::to_string(err.context())));
+          else
+            rp.deliver(std::move(err));
+        });
+    return rp;
+  }
+
+private:
+  caf::actor user_;
+  std::shared_ptr<std::string> stopped_; // why the user actor stopped
+};
+
+} // namespace
+
+std::pair<std::uint64_t, caf::actor> spawn_user_actor(caf::actor_system& sys,
+                                                      object_table& table,
+                                                      const std::string& type_id,
+                                                      const actor_spawner& spawner,
+                                                      const json& args) {
+  auto ctx = std::make_shared<actor_context>(table);
+  ctx->hold(args);
+  auto user = sys.spawn([ctx, spawner, args](caf::event_based_actor* self) -> caf::behavior {
+    try {
+      return spawner(self, *ctx, args);
+    } catch (const std::exception& e) {
+      // Its callers learn why (an uncaught exception would only be logged).
+      self->quit(make_error(error_code::remote_error,
+                            std::string{"its spawner failed: "} + e.what()));
+      return {};
+    }
+  });
+  auto stopped = std::make_shared<std::string>();
+  auto front = spawn_object_actor(sys, std::make_shared<user_actor_front>(user, stopped), table);
+  auto id = table.add(type_id, std::move(front));
+  table.grant(0, id);
+  // The context (and what it holds) lives exactly as long as the actor.
+  auto session = caller_of(caf::actor_cast<caf::strong_actor_ptr>(user)).session;
+  user->attach_functor([ctx, &table, id, session, stopped, &sys](const caf::error& reason) mutable {
+    *stopped = !reason ? std::string{"it quit"}
+               : reason.category() == error_category ? message_of(reason)
+                                                     : sys.render(reason);
+    table.end_session(session); // references that replies gave the actor
+    ctx.reset();
+    table.release(0, id, 1);
+  });
+  return {id, user};
+}
+
+} // namespace mpactor
