@@ -1,0 +1,296 @@
+#include "word_count.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <caf/all.hpp>
+
+#include <mpactor/mpactor.hpp>
+
+namespace word_count {
+
+using mpactor::call_atom;
+using mpactor::json;
+
+std::vector<std::string> text_files(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw std::runtime_error("not a directory: " + dir);
+  std::vector<std::string> out;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec))
+    if (it->is_regular_file(ec))
+      out.push_back(it->path().string());
+  if (ec)
+    throw std::runtime_error("cannot list " + dir + ": " + ec.message());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void count_text(const std::string& text, counts& out) {
+  std::string word;
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    if (std::isalpha(c) && c < 128) {
+      word.push_back(static_cast<char>(std::tolower(c)));
+    } else if (!word.empty()) {
+      ++out[word];
+      word.clear();
+    }
+  }
+  if (!word.empty())
+    ++out[word];
+}
+
+void count_file(const std::string& path, counts& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw std::runtime_error("cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  count_text(text.str(), out);
+}
+
+counts count_single(const std::vector<std::string>& files) {
+  counts out;
+  for (auto& f : files)
+    count_file(f, out);
+  return out;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> top_words(const counts& c, std::size_t n) {
+  std::vector<std::pair<std::string, std::int64_t>> all(c.begin(), c.end());
+  auto order = [](const auto& x, const auto& y) {
+    return x.second != y.second ? x.second > y.second : x.first < y.first;
+  };
+  n = std::min(n, all.size());
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n), all.end(), order);
+  all.resize(n);
+  return all;
+}
+
+namespace {
+
+// --- the merger: a user actor on the manager node -----------------------------
+
+// ("merge", {"counts": {word: n}, "files": k}) adds a batch. It keeps the
+// totals itself (it is the dict's only writer) and writes the new totals of
+// the batch's words with one update; requests to one actor arrive in the
+// order sent, so later totals always win. It answers once the dict and the
+// progress Value hold the batch, so a worker's task_done() after that
+// answer means "merged".
+caf::behavior merger(caf::event_based_actor* self, mpactor::actor_context& ctx,
+                     const json& args) {
+  auto dict = ctx.actor_of(args.at("counts"));
+  auto progress = ctx.actor_of(args.at("progress"));
+  auto totals = std::make_shared<counts>();
+  auto files = std::make_shared<std::int64_t>(0);
+  return {
+    [=](call_atom, const std::string& method, json& a) -> caf::result<caf::message> {
+      if (method != "merge")
+        return mpactor::make_error(mpactor::error_code::attribute_error,
+                                   "word_merger has no method '" + method + "'");
+      auto batch = a.find("counts");
+      if (batch == a.end() || !batch->is_object())
+        return mpactor::make_error(mpactor::error_code::type_error,
+                                   "merge needs \"counts\": an object of word counts");
+      json changed = json::object();
+      for (auto& [word, n] : batch->items()) {
+        if (!n.is_number_integer())
+          return mpactor::make_error(mpactor::error_code::type_error,
+                                     "the count of '" + word + "' is not an integer");
+        auto& total = (*totals)[word];
+        total += n.get<std::int64_t>();
+        changed[word] = total;
+      }
+      *files += a.value("files", std::int64_t{0});
+      auto done = *files;
+      auto rp = self->make_response_promise();
+      auto fail = [rp](caf::error& e) mutable { rp.deliver(std::move(e)); };
+      self->request(dict, caf::infinite, call_atom::value, std::string{"update"},
+                    json{{"items", std::move(changed)}})
+        .then(
+          [=](json&) mutable {
+            self->request(progress, caf::infinite, call_atom::value, std::string{"set"},
+                          json{{"value", done}})
+              .then([=](json&) mutable { rp.deliver(json(done)); }, fail);
+          },
+          fail);
+      return rp;
+    },
+  };
+}
+
+// --- a worker: a CAF actor in a process of its own ----------------------------
+
+struct worker_state {
+  caf::actor queue;
+  caf::actor merger;
+  std::size_t batch_words = 0;
+  counts batch;
+  std::int64_t batch_files = 0; // files counted into `batch`, not yet merged
+  std::shared_ptr<std::string> failure;
+  static inline const char* name = "word_count.worker";
+};
+
+using worker_actor = caf::stateful_actor<worker_state>;
+
+void stop_with(worker_actor* self, const caf::error& e) {
+  *self->state.failure = mpactor::message_of(e);
+  self->quit(e);
+}
+
+template <class Then>
+void call(worker_actor* self, const caf::actor& to, const char* method, json args, Then then) {
+  self->request(to, caf::infinite, call_atom::value, std::string{method}, std::move(args))
+    .then(std::move(then), [self](caf::error& e) { stop_with(self, e); });
+}
+
+// Marks `n` items of the queue done, then runs `next`.
+void tasks_done(worker_actor* self, std::int64_t n, std::function<void()> next) {
+  if (n == 0)
+    return next();
+  call(self, self->state.queue, "task_done", json::object(),
+       [=](json&) { tasks_done(self, n - 1, next); });
+}
+
+// Sends the batch to the merger; its files are done once it is merged.
+void merge(worker_actor* self, std::function<void()> next) {
+  auto& st = self->state;
+  if (st.batch_files == 0)
+    return next();
+  json words = json::object();
+  for (auto& [w, n] : st.batch)
+    words[w] = n;
+  auto files = std::exchange(st.batch_files, 0);
+  st.batch.clear();
+  call(self, st.merger, "merge", json{{"counts", std::move(words)}, {"files", files}},
+       [=](json&) { tasks_done(self, files, next); });
+}
+
+// Takes the next path (a deferred reply while the queue is empty); null
+// means: no more files.
+void fetch(worker_actor* self) {
+  call(self, self->state.queue, "get", json::object(), [self](json& path) {
+    auto& st = self->state;
+    if (path.is_null()) {
+      merge(self, [self] { tasks_done(self, 1, [self] { self->quit(); }); });
+      return;
+    }
+    try {
+      count_file(path.get<std::string>(), st.batch);
+    } catch (const std::exception& e) {
+      *st.failure = e.what();
+      self->quit(mpactor::make_error(mpactor::error_code::value_error, e.what()));
+      return;
+    }
+    ++st.batch_files;
+    if (st.batch.size() >= st.batch_words)
+      merge(self, [self] { fetch(self); });
+    else
+      fetch(self);
+  });
+}
+
+caf::behavior worker(worker_actor* self, caf::actor queue, caf::actor merger,
+                     std::size_t batch_words, std::shared_ptr<std::string> failure) {
+  self->state.queue = std::move(queue);
+  self->state.merger = std::move(merger);
+  self->state.batch_words = batch_words;
+  self->state.failure = std::move(failure);
+  fetch(self);
+  return {}; // everything happens in responses
+}
+
+void run_worker(const mpactor::JoinableQueueProxy& queue, const mpactor::BaseProxy& merger,
+                std::size_t batch_words) {
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.policy", caf::atom("sharing"));
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  caf::actor_system sys{cfg};
+  auto failure = std::make_shared<std::string>();
+  auto w = sys.spawn(worker, queue.actor(sys), merger.actor(sys), batch_words, failure);
+  caf::scoped_actor self{sys};
+  self->wait_for(w);
+  if (!failure->empty())
+    throw std::runtime_error("worker: " + *failure);
+}
+
+} // namespace
+
+counts count_parallel(const std::vector<std::string>& files, const options& opts) {
+  if (opts.workers < 1)
+    throw std::invalid_argument("word_count needs at least one worker");
+  mpactor::SyncManager m;
+  m.register_actor("word_merger", merger);
+  m.start();
+  auto totals = m.dict();
+  auto progress = m.Value(0);
+  auto queue = m.JoinableQueue();
+  auto joined = m.Event();
+  auto merger_proxy = m.create("word_merger", {{"counts", totals}, {"progress", progress}});
+  {
+    mpactor::Batch puts; // all paths in one pipelined exchange
+    std::vector<mpactor::Future> done;
+    for (auto& f : files)
+      done.push_back(puts.add(queue, "put", {{"item", f}}));
+    for (int i = 0; i < opts.workers; ++i)
+      done.push_back(puts.add(queue, "put", {{"item", nullptr}})); // one stop per worker
+    puts.run();
+    for (auto& d : done)
+      d.get(); // raises a put's error
+  }
+  std::vector<mpactor::Process> workers;
+  for (int i = 0; i < opts.workers; ++i)
+    workers.emplace_back([queue, merger_proxy, n = opts.batch_words] {
+      run_worker(queue, merger_proxy, n);
+    });
+  for (auto& w : workers)
+    w.start();
+  std::thread joiner([queue, joined] {
+    try {
+      queue.join();
+      joined.set();
+    } catch (const std::exception&) {
+      // the manager went away: the parent reports why
+    }
+  });
+  auto total = static_cast<std::int64_t>(files.size());
+  std::string failed;
+  // The bar is redrawn whenever the wait for the join times out; a worker
+  // that died leaves its files undone, so the join would never come.
+  while (!joined.wait(std::chrono::milliseconds(100))) {
+    if (opts.on_progress)
+      opts.on_progress(progress.get<std::int64_t>(), total);
+    for (auto& w : workers)
+      if (!w.is_alive() && w.exitcode().value_or(0) != 0)
+        failed = "a worker process failed (exit code " + std::to_string(*w.exitcode()) + ")";
+    if (!failed.empty())
+      break;
+  }
+  if (!failed.empty()) {
+    for (auto& w : workers)
+      w.terminate();
+    m.shutdown(); // ends the joiner's wait
+    joiner.join();
+    throw std::runtime_error(failed);
+  }
+  joiner.join();
+  for (auto& w : workers)
+    w.join();
+  if (opts.on_progress)
+    opts.on_progress(progress.get<std::int64_t>(), total);
+  counts out;
+  for (auto& [word, n] : totals.items())
+    out.emplace(word.get<std::string>(), n.get<std::int64_t>());
+  return out;
+}
+
+} // namespace word_count

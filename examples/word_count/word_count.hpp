@@ -1,0 +1,57 @@
+#pragma once
+
+// word_count: a parallel word-frequency counter built on mpactor's actors.
+//
+//   parent                         manager node (server process)
+//   ------                         -----------------------------
+//   JoinableQueue of file paths ->  [queue]
+//   N worker processes, each a  ->  [word_merger actor] -> [dict]  word totals
+//   CAF actor: get a path,                             -> [Value] files done
+//   count its words, send the
+//   counts in batches to the merger, task_done()
+//
+// Workers are CAF actors that never block: each step is a request to a
+// managed object's handle (queue get, merge, task_done) whose then() makes
+// the next. The merger is a user actor spawned on the manager node beside
+// the dict and the progress Value: the only writer of both, so adding a
+// batch needs no lock and no read back over the network. The parent draws a
+// progress bar from the Value until the queue is joined.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace word_count {
+
+using counts = std::unordered_map<std::string, std::int64_t>;
+
+/// The regular files under `dir` (recursively), sorted. std::runtime_error
+/// if `dir` is not a readable directory.
+std::vector<std::string> text_files(const std::string& dir);
+
+/// Adds the words of `text` to `out`: runs of ASCII letters, lowercased.
+void count_text(const std::string& text, counts& out);
+
+/// Adds the words of file `path` to `out`; std::runtime_error if it cannot be read.
+void count_file(const std::string& path, counts& out);
+
+/// Counts `files` in this process, one after the other.
+counts count_single(const std::vector<std::string>& files);
+
+struct options {
+  int workers = 4;
+  std::size_t batch_words = 4096; ///< a worker merges once it has this many distinct words
+  /// Called in the parent with (files merged, files) while the count runs.
+  std::function<void(std::int64_t, std::int64_t)> on_progress;
+};
+
+/// Counts `files` with a manager and `opts.workers` worker processes.
+counts count_parallel(const std::vector<std::string>& files, const options& opts);
+
+/// The `n` most frequent words, most frequent first (ties: alphabetical).
+std::vector<std::pair<std::string, std::int64_t>> top_words(const counts& c, std::size_t n);
+
+} // namespace word_count
