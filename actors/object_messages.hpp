@@ -11,11 +11,12 @@
 //   (call_atom, std::string method, json args) -> json
 //       Runs `method` with `args`: the proxy's method names ("append",
 //       "get", "put", "acquire", ...) and its parameter names as a json
-//       object ({"key": "a"}, {"item": 1, "timeout": 0.5}); the proxy
-//       headers list them. Blocking methods ("get" of a Queue, "acquire",
-//       "wait") are deferred replies: the object goes on serving others and
-//       answers when the call can complete or its "timeout" (seconds) runs
-//       out; the requester may also give request() a timeout of its own.
+//       object ({"key": "a"}, {"item": 1, "timeout": 0.5}); each type's
+//       <type>_actor.hpp lists them (dict_actor.hpp, queue_actor.hpp, ...).
+//       Blocking methods ("get" of a Queue, "acquire", "wait") are deferred
+//       replies: the object goes on serving others and answers when the
+//       call can complete or its "timeout" (seconds) runs out; the
+//       requester may also give request() a timeout of its own.
 //       Errors come back as a caf::error in category "mpactor" (see
 //       error_of() and raise_error()), whose code is an error_code and whose
 //       context holds the message; a dead or silent manager is

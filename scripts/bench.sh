@@ -12,3 +12,6 @@ MPACTOR_SHARED="$shared" build/bench/bench_manager
 echo
 echo "## load: 32 client processes x 5,000 mixed ops on one manager vs Python BaseManager"
 build/bench/bench_load --python bench/load_baseline.py
+echo
+echo "## word_count: 1, 2 and 4 worker processes vs the single-process count"
+build/bench/bench_word_count

@@ -129,94 +129,135 @@ caf::behavior merger(caf::event_based_actor* self, mpactor::actor_context& ctx,
 }
 
 // --- a worker: a CAF actor in a process of its own ----------------------------
+//
+// It keeps two gets in flight, so the next path is on its way while it
+// counts a file. It merges when its batch is full, and when the queue is
+// empty for the moment (a non-blocking get says Empty): the parent's join()
+// waits for every file to be merged, and only then puts one null per
+// outstanding get to stop the workers.
 
 struct worker_state {
   caf::actor queue;
   caf::actor merger;
   std::size_t batch_words = 0;
+  std::int64_t batch_files_max = 0;
   counts batch;
   std::int64_t batch_files = 0; // files counted into `batch`, not yet merged
+  int gets = 0;                 // gets in flight
+  int merges = 0;               // merges in flight
+  bool stopping = false;        // a null came: ask for nothing more
   std::shared_ptr<std::string> failure;
   static inline const char* name = "word_count.worker";
 };
 
 using worker_actor = caf::stateful_actor<worker_state>;
 
-void stop_with(worker_actor* self, const caf::error& e) {
-  *self->state.failure = mpactor::message_of(e);
-  self->quit(e);
+constexpr int gets_in_flight = 2;
+
+void stop_with(worker_actor* self, const std::string& why) {
+  *self->state.failure = why;
+  self->quit(mpactor::make_error(mpactor::error_code::remote_error, why));
 }
 
 template <class Then>
 void call(worker_actor* self, const caf::actor& to, const char* method, json args, Then then) {
   self->request(to, caf::infinite, call_atom::value, std::string{method}, std::move(args))
-    .then(std::move(then), [self](caf::error& e) { stop_with(self, e); });
+    .then(std::move(then), [self](caf::error& e) { stop_with(self, mpactor::message_of(e)); });
 }
 
-// Marks `n` items of the queue done, then runs `next`.
-void tasks_done(worker_actor* self, std::int64_t n, std::function<void()> next) {
-  if (n == 0)
-    return next();
-  call(self, self->state.queue, "task_done", json::object(),
-       [=](json&) { tasks_done(self, n - 1, next); });
+void finish_if_done(worker_actor* self) {
+  auto& st = self->state;
+  if (st.stopping && st.gets == 0 && st.merges == 0 && st.batch_files == 0)
+    self->quit();
 }
 
-// Sends the batch to the merger; its files are done once it is merged.
-void merge(worker_actor* self, std::function<void()> next) {
+// Sends the batch to the merger; once it is merged, its files are done
+// (task_done for each, all in flight at once).
+void merge(worker_actor* self) {
   auto& st = self->state;
   if (st.batch_files == 0)
-    return next();
+    return;
   json words = json::object();
   for (auto& [w, n] : st.batch)
     words[w] = n;
   auto files = std::exchange(st.batch_files, 0);
   st.batch.clear();
+  ++st.merges;
   call(self, st.merger, "merge", json{{"counts", std::move(words)}, {"files", files}},
-       [=](json&) { tasks_done(self, files, next); });
+       [self, files](json&) {
+         auto left = std::make_shared<std::int64_t>(files);
+         for (std::int64_t i = 0; i < files; ++i)
+           call(self, self->state.queue, "task_done", json::object(), [self, left](json&) {
+             if (--*left == 0) {
+               --self->state.merges;
+               finish_if_done(self);
+             }
+           });
+       });
 }
 
-// Takes the next path (a deferred reply while the queue is empty); null
-// means: no more files.
-void fetch(worker_actor* self) {
-  call(self, self->state.queue, "get", json::object(), [self](json& path) {
-    auto& st = self->state;
-    if (path.is_null()) {
-      merge(self, [self] { tasks_done(self, 1, [self] { self->quit(); }); });
-      return;
-    }
-    try {
-      count_file(path.get<std::string>(), st.batch);
-    } catch (const std::exception& e) {
-      *st.failure = e.what();
-      self->quit(mpactor::make_error(mpactor::error_code::value_error, e.what()));
-      return;
-    }
-    ++st.batch_files;
-    if (st.batch.size() >= st.batch_words)
-      merge(self, [self] { fetch(self); });
-    else
-      fetch(self);
-  });
+void on_path(worker_actor* self, json& path);
+
+// Asks for the next path: without blocking while files wait to be merged.
+void ask(worker_actor* self) {
+  auto& st = self->state;
+  bool block = st.batch_files == 0;
+  ++st.gets;
+  self->request(st.queue, caf::infinite, call_atom::value, std::string{"get"},
+                json{{"block", block}})
+    .then([self](json& path) { on_path(self, path); },
+          [self](caf::error& e) {
+            --self->state.gets;
+            if (mpactor::error_of(e) != mpactor::error_code::empty)
+              return stop_with(self, mpactor::message_of(e));
+            merge(self); // the queue ran dry for now: merge what there is
+            ask(self);
+          });
+}
+
+void on_path(worker_actor* self, json& path) {
+  auto& st = self->state;
+  --st.gets;
+  if (path.is_null()) {
+    st.stopping = true;
+    return finish_if_done(self);
+  }
+  // Counted first, so that the next get does not block: while files wait
+  // to be merged, some get must come back even from an empty queue.
+  ++st.batch_files;
+  ask(self); // the next path travels while this file is counted
+  try {
+    count_file(path.get<std::string>(), st.batch);
+  } catch (const std::exception& e) {
+    return stop_with(self, e.what());
+  }
+  if (st.batch.size() >= st.batch_words || st.batch_files >= st.batch_files_max)
+    merge(self);
 }
 
 caf::behavior worker(worker_actor* self, caf::actor queue, caf::actor merger,
-                     std::size_t batch_words, std::shared_ptr<std::string> failure) {
-  self->state.queue = std::move(queue);
-  self->state.merger = std::move(merger);
-  self->state.batch_words = batch_words;
-  self->state.failure = std::move(failure);
-  fetch(self);
+                     std::size_t batch_words, std::int64_t batch_files,
+                     std::shared_ptr<std::string> failure) {
+  auto& st = self->state;
+  st.queue = std::move(queue);
+  st.merger = std::move(merger);
+  st.batch_words = batch_words;
+  st.batch_files_max = batch_files;
+  st.failure = std::move(failure);
+  for (int i = 0; i < gets_in_flight; ++i)
+    ask(self);
   return {}; // everything happens in responses
 }
 
 void run_worker(const mpactor::JoinableQueueProxy& queue, const mpactor::BaseProxy& merger,
-                std::size_t batch_words) {
+                std::size_t batch_words, std::int64_t batch_files) {
   caf::actor_system_config cfg;
   cfg.set("scheduler.policy", caf::atom("sharing"));
   cfg.set("logger.verbosity", caf::atom("quiet"));
   caf::actor_system sys{cfg};
   auto failure = std::make_shared<std::string>();
-  auto w = sys.spawn(worker, queue.actor(sys), merger.actor(sys), batch_words, failure);
+  auto w = sys.spawn(worker, queue.actor(sys), merger.actor(sys), batch_words, batch_files,
+                     failure);
   caf::scoped_actor self{sys};
   self->wait_for(w);
   if (!failure->empty())
@@ -241,17 +282,14 @@ counts count_parallel(const std::vector<std::string>& files, const options& opts
     std::vector<mpactor::Future> done;
     for (auto& f : files)
       done.push_back(puts.add(queue, "put", {{"item", f}}));
-    for (int i = 0; i < opts.workers; ++i)
-      done.push_back(puts.add(queue, "put", {{"item", nullptr}})); // one stop per worker
     puts.run();
     for (auto& d : done)
       d.get(); // raises a put's error
   }
   std::vector<mpactor::Process> workers;
   for (int i = 0; i < opts.workers; ++i)
-    workers.emplace_back([queue, merger_proxy, n = opts.batch_words] {
-      run_worker(queue, merger_proxy, n);
-    });
+    workers.emplace_back([queue, merger_proxy, words = opts.batch_words,
+                          files = opts.batch_files] { run_worker(queue, merger_proxy, words, files); });
   for (auto& w : workers)
     w.start();
   std::thread joiner([queue, joined] {
@@ -283,6 +321,10 @@ counts count_parallel(const std::vector<std::string>& files, const options& opts
     throw std::runtime_error(failed);
   }
   joiner.join();
+  // Every file is merged: stop the workers, one null per get they may have
+  // in flight.
+  for (int i = 0; i < opts.workers * gets_in_flight; ++i)
+    queue.put(nullptr);
   for (auto& w : workers)
     w.join();
   if (opts.on_progress)

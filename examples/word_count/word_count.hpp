@@ -12,7 +12,9 @@
 //
 // Workers are CAF actors that never block: each step is a request to a
 // managed object's handle (queue get, merge, task_done) whose then() makes
-// the next. The merger is a user actor spawned on the manager node beside
+// the next; two gets are in flight, so a path arrives while a file is
+// counted. The parent's join() returns once every file is merged; then it
+// stops the workers with nulls. The merger is a user actor spawned on the manager node beside
 // the dict and the progress Value: the only writer of both, so adding a
 // batch needs no lock and no read back over the network. The parent draws a
 // progress bar from the Value until the queue is joined.
@@ -43,7 +45,10 @@ counts count_single(const std::vector<std::string>& files);
 
 struct options {
   int workers = 4;
-  std::size_t batch_words = 4096; ///< a worker merges once it has this many distinct words
+  /// A worker merges its counts once it has this many distinct words or
+  /// has counted this many files since its last merge.
+  std::size_t batch_words = 4096;
+  std::int64_t batch_files = 64;
   /// Called in the parent with (files merged, files) while the count runs.
   std::function<void(std::int64_t, std::int64_t)> on_progress;
 };
