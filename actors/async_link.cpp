@@ -1,6 +1,7 @@
 #include <mpactor/actors/async_link.hpp>
 
 #include <map>
+#include <pthread.h>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -22,12 +23,35 @@ std::mutex& links_mtx() {
   return *m;
 }
 
+void abandon_after_fork();
+
 std::map<const client*, std::weak_ptr<async_link>>& links() {
-  static auto* m = new std::map<const client*, std::weak_ptr<async_link>>;
+  static auto* m = [] {
+    pthread_atfork(nullptr, nullptr, [] { abandon_after_fork(); });
+    return new std::map<const client*, std::weak_ptr<async_link>>;
+  }();
   return *m;
 }
 
+// A forked child must not speak on its parent's links (nor keep their
+// sessions open): it closes their sockets, as connection does.
+void abandon_after_fork() {
+  new (&links_mtx()) std::mutex; // a thread of the parent may have held it
+  for (auto& [cl, weak] : links())
+    if (auto link = weak.lock())
+      link->abandon();
+}
+
 } // namespace
+
+void async_link::abandon() noexcept {
+  new (&mtx_) std::mutex;
+  if (broken_.empty())
+    broken_ = "a forked child cannot use its parent's actor handles";
+  // pending_ is left alone: its actors belong to the parent's actor system.
+  sock_->close_now();
+  reader_.detach(); // the parent's thread does not exist here
+}
 
 std::shared_ptr<async_link> async_link::of(const std::shared_ptr<client>& cl) {
   std::lock_guard<std::mutex> guard{links_mtx()};

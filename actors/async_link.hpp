@@ -15,6 +15,9 @@
 // ping_interval) is taken for dead the same way. A broken link stays broken;
 // of() makes a new one for later handles.
 //
+// A forked child closes its copies of the links at once: handles belong to
+// the process (and actor system) that made them.
+//
 // Objects that replies name (reference markers) are kept alive while the
 // link lives, since the actor that receives one may wrap it later.
 
@@ -59,6 +62,9 @@ public:
   bool broken() const;
 
   const std::shared_ptr<client>& owner() const noexcept { return client_; }
+
+  /// Closes the socket without a word (in a forked child).
+  void abandon() noexcept;
 
 private:
   struct pending {

@@ -280,3 +280,17 @@ TEST_CASE("A handle sent to another CAF node is used and wrapped there") {
   caf::anon_send_exit(keeper, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
 }
+
+TEST_CASE("A forked child closes its copy of the handles' link, and the parent's go on") {
+  auto m = Manager();
+  auto d = m.dict({{"n", 1}});
+  caf::actor_system sys{config()};
+  auto handle = d.actor(sys);
+  CHECK(call(sys, handle, "get", {{"key", "n"}}) == 1);
+  // The child uses proxies (its own connections), never the parent's link.
+  Process child([d] { d.set("child", true); });
+  child.start();
+  child.join(30s);
+  CHECK(child.exitcode() == 0);
+  CHECK(call(sys, handle, "get", {{"key", "child"}}) == true);
+}
