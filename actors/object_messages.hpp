@@ -16,7 +16,10 @@
 //       Blocking methods ("get" of a Queue, "acquire", "wait") are deferred
 //       replies: the object goes on serving others and answers when the
 //       call can complete or its "timeout" (seconds) runs out; the
-//       requester may also give request() a timeout of its own.
+//       requester may also give request() a timeout of its own, but should
+//       not rely on it alone for a blocking call: the call then still waits
+//       in the server, and what it takes later (a Queue item, a lock) goes
+//       to nobody. Pass "timeout" in args.
 //       Errors come back as a caf::error in category "mpactor" (see
 //       error_of() and raise_error()), whose code is an error_code and whose
 //       context holds the message; a dead or silent manager is

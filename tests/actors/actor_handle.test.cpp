@@ -32,9 +32,8 @@ caf::actor_system_config& config() {
 
 // Sends one call through `handle` and waits for its answer (the test is not
 // an actor; the actors below use then()).
-json call(caf::actor_system& sys, const caf::actor& handle, const std::string& method,
+json call(caf::scoped_actor& self, const caf::actor& handle, const std::string& method,
           json args = json::object()) {
-  caf::scoped_actor self{sys};
   json out;
   caf::error failure;
   self->request(handle, std::chrono::seconds(30), call_atom::value, method, std::move(args))
@@ -42,6 +41,13 @@ json call(caf::actor_system& sys, const caf::actor& handle, const std::string& m
   if (failure)
     raise_error(failure);
   return out;
+}
+
+// The same from a new actor each time.
+json call(caf::actor_system& sys, const caf::actor& handle, const std::string& method,
+          json args = json::object()) {
+  caf::scoped_actor self{sys};
+  return call(self, handle, method, std::move(args));
 }
 
 } // namespace
@@ -143,6 +149,35 @@ TEST_CASE("A Queue get through a handle is a deferred reply, answered by a later
   waiter->wait_for(consumer);
   CHECK(*got == "hello");
   CHECK_THROWS_AS(call(sys, handle, "get", {{"timeout", 0.05}}), Empty);
+}
+
+TEST_CASE("Event and Condition waits through a handle are deferred and time out in the server") {
+  auto m = Manager();
+  auto ev = m.Event();
+  auto cond = m.Condition();
+  caf::actor_system sys{config()};
+  auto ev_handle = ev.actor(sys);
+  auto woke = std::make_shared<json>();
+  auto waiter = sys.spawn([=](caf::event_based_actor* self) {
+    self->request(ev_handle, caf::infinite, call_atom::value, std::string{"wait"},
+                  json{{"timeout", 30}})
+      .then([=](json& v) {
+        *woke = v;
+        self->quit();
+      });
+  });
+  Process setter([ev] { ev.set(); });
+  setter.start();
+  setter.join();
+  caf::scoped_actor self{sys};
+  self->wait_for(waiter);
+  CHECK(*woke == true);
+  auto cond_handle = cond.actor(sys);
+  CHECK(call(self, cond_handle, "acquire", {{"timeout", 1}}) == true);
+  CHECK(call(self, cond_handle, "wait", {{"timeout", 0.05}}) == false); // nobody notifies
+  CHECK_THROWS_AS(call(sys, cond_handle, "release"), ValueError); // another actor's lock
+  call(self, cond_handle, "release");
+  CHECK_THROWS_AS(call(self, cond_handle, "wait", {{"timeout", 0.05}}), ValueError); // not held
 }
 
 TEST_CASE("An RLock acquired through a handle belongs to the acquiring actor") {
