@@ -534,10 +534,10 @@ struct server::impl {
         if (auto* shared = registry->find_shared(type_id)) {
           id = shared_object(type_id, *shared);
           type_id = shared->first;
+          table.grant(c.session, id);
         } else {
-          id = create(type_id, args.value("args", json::object()));
+          id = create(type_id, args.value("args", json::object()), c.session);
         }
-        table.grant(c.session, id);
         // No address: "an object of the server you asked" (the server does
         // not know the address its clients use; see token.hpp).
         Token t{type_id, id, Address{"", 0}};
@@ -573,9 +573,11 @@ struct server::impl {
     }
   }
 
-  std::uint64_t create(const std::string& type_id, const json& args) {
+  // Creates an object; `creator` (a session) gets the first reference.
+  std::uint64_t create(const std::string& type_id, const json& args,
+                       std::optional<std::uint64_t> creator = std::nullopt) {
     if (auto* spawner = registry->find_actor(type_id)) {
-      auto [id, user] = spawn_user_actor(*sys, table, type_id, *spawner, args);
+      auto [id, user] = spawn_user_actor(*sys, table, type_id, *spawner, args, creator);
       std::lock_guard<std::mutex> guard{user_mtx};
       user_actors.erase(std::remove_if(user_actors.begin(), user_actors.end(),
                                        [](const caf::actor_addr& a) {
@@ -590,7 +592,10 @@ struct server::impl {
       throw ValueError("unknown type id '" + type_id + "'");
     auto state = (*factory)(args, table);
     auto actor = spawn_object_actor(*sys, std::move(state), table);
-    return table.add(type_id, std::move(actor));
+    auto id = table.add(type_id, std::move(actor));
+    if (creator)
+      table.grant(*creator, id);
+    return id;
   }
 
   // The one object behind a shared type id, made on first use; the server

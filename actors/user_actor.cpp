@@ -1,5 +1,7 @@
 #include <mpactor/actors/user_actor.hpp>
 
+#include <mutex>
+
 #include <caf/all.hpp>
 
 #include <mpactor/actors/managed_object.hpp>
@@ -9,10 +11,29 @@ namespace mpactor {
 
 namespace {
 
+// Why a user actor stopped. Written before it stops where that is known (a
+// failed spawner), else when it has stopped: a call bounced by its closed
+// mailbox may be answered before then, so readers take what is there.
+struct stop_note {
+  std::mutex mtx;
+  std::string why; // guarded by mtx
+
+  void set_once(std::string text) {
+    std::lock_guard<std::mutex> guard{mtx};
+    if (why.empty())
+      why = std::move(text);
+  }
+
+  std::string get() {
+    std::lock_guard<std::mutex> guard{mtx};
+    return why;
+  }
+};
+
 // The managed object in front of a user actor.
 class user_actor_front : public managed_object {
 public:
-  user_actor_front(caf::actor user, std::shared_ptr<std::string> stopped)
+  user_actor_front(caf::actor user, std::shared_ptr<stop_note> stopped)
     : user_(std::move(user)), stopped_(std::move(stopped)) {
     // nop
   }
@@ -33,53 +54,57 @@ public:
           rp.deliver(std::move(value));
         },
         [rp, stopped = stopped_](caf::error& err) mutable {
-          if (err == caf::sec::request_receiver_down)
+          if (err == caf::sec::request_receiver_down) {
+            auto why = stopped->get();
             rp.deliver(make_error(error_code::remote_error,
-                                  "the actor has stopped: " + *stopped));
-          else if (err == caf::sec::unexpected_response)
+                                  "the actor has stopped" + (why.empty() ? "" : ": " + why)));
+          } else if (err == caf::sec::unexpected_response) {
             rp.deliver(make_error(error_code::type_error,
                                   "a user actor must answer a call with one json value, not "
                                     + caf::to_string(err.context())));
-          else
+          } else {
             rp.deliver(std::move(err));
+          }
         });
     return rp;
   }
 
 private:
   caf::actor user_;
-  std::shared_ptr<std::string> stopped_; // why the user actor stopped
+  std::shared_ptr<stop_note> stopped_;
 };
 
 } // namespace
 
-std::pair<std::uint64_t, caf::actor> spawn_user_actor(caf::actor_system& sys,
-                                                      object_table& table,
-                                                      const std::string& type_id,
-                                                      const actor_spawner& spawner,
-                                                      const json& args) {
+std::pair<std::uint64_t, caf::actor>
+spawn_user_actor(caf::actor_system& sys, object_table& table, const std::string& type_id,
+                 const actor_spawner& spawner, const json& args,
+                 std::optional<std::uint64_t> creator) {
   auto ctx = std::make_shared<actor_context>(table);
   ctx->hold(args);
-  auto user = sys.spawn([ctx, spawner, args](caf::event_based_actor* self) -> caf::behavior {
+  auto stopped = std::make_shared<stop_note>();
+  auto user = sys.spawn([ctx, spawner, args, stopped](caf::event_based_actor* self)
+                          -> caf::behavior {
     try {
       return spawner(self, *ctx, args);
     } catch (const std::exception& e) {
       // Its callers learn why (an uncaught exception would only be logged).
-      self->quit(make_error(error_code::remote_error,
-                            std::string{"its spawner failed: "} + e.what()));
+      stopped->set_once(std::string{"its spawner failed: "} + e.what());
+      self->quit(make_error(error_code::remote_error, stopped->get()));
       return {};
     }
   });
-  auto stopped = std::make_shared<std::string>();
   auto front = spawn_object_actor(sys, std::make_shared<user_actor_front>(user, stopped), table);
   auto id = table.add(type_id, std::move(front));
   table.grant(0, id);
+  if (creator)
+    table.grant(*creator, id);
   // The context (and what it holds) lives exactly as long as the actor.
   auto session = caller_of(caf::actor_cast<caf::strong_actor_ptr>(user)).session;
   user->attach_functor([ctx, &table, id, session, stopped, &sys](const caf::error& reason) mutable {
-    *stopped = !reason ? std::string{"it quit"}
-               : reason.category() == error_category ? message_of(reason)
-                                                     : sys.render(reason);
+    stopped->set_once(!reason ? std::string{"it quit"}
+                      : reason.category() == error_category ? message_of(reason)
+                                                            : sys.render(reason));
     table.end_session(session); // references that replies gave the actor
     ctx.reset();
     table.release(0, id, 1);

@@ -127,6 +127,7 @@ TEST_CASE("A user actor that quits or fails to start answers with RemoteError") 
     broken.call("anything");
     FAIL("a call to an actor that failed to start succeeded");
   } catch (const RemoteError& e) {
+    INFO(e.what());
     CHECK(std::string{e.what()}.find("stopped") != std::string::npos);
     CHECK(std::string{e.what()}.find("needed") != std::string::npos);
   }
