@@ -2,7 +2,7 @@
 
 #include <mutex>
 #include <set>
-#include <unordered_map>
+#include <vector>
 
 #include <mpactor/actors/error_code.hpp>
 #include <mpactor/actors/handshake.hpp>
@@ -102,18 +102,23 @@ void connection::call_many(std::vector<batch_call>& calls) {
     throw ConnectionError("connection to the manager is broken");
   settle_all();
   using clock = std::chrono::steady_clock;
-  std::unordered_map<std::uint64_t, batch_call*> waiting;
+  // The calls get consecutive request numbers from `first` on, so a reply
+  // finds its call by subtraction; `open[i]`: call i awaits its reply.
+  const std::uint64_t first = next_request_;
+  std::vector<char> open(calls.size(), 0);
+  std::size_t waiting = 0;
   std::size_t next = 0;
   std::string out;
   // Files a reply under its call; false for anything else.
   auto take = [&](wire_frame& f) {
     if (f.kind == frame_kind::pong || settle(f))
       return false;
-    auto it = waiting.find(f.request);
-    if (it == waiting.end())
+    if (f.request < first || f.request - first >= next || !open[f.request - first])
       return false;
-    auto* c = it->second;
-    waiting.erase(it);
+    auto i = static_cast<std::size_t>(f.request - first);
+    auto* c = &calls[i];
+    open[i] = 0;
+    --waiting;
     if (f.kind == frame_kind::error) {
       c->failed = true;
       c->error = f.body.value("type", 0);
@@ -124,19 +129,20 @@ void connection::call_many(std::vector<batch_call>& calls) {
     return true;
   };
   try {
-    while (next < calls.size() || !waiting.empty()) {
+    wire_frame req;
+    req.kind = frame_kind::call;
+    while (next < calls.size() || waiting > 0) {
       // Top the window up with one write for all new frames.
       out.clear();
-      while (next < calls.size() && waiting.size() < max_in_flight) {
-        auto& c = calls[next++];
-        wire_frame req;
-        req.kind = frame_kind::call;
+      while (next < calls.size() && waiting < max_in_flight) {
+        auto& c = calls[next];
         req.request = next_request_++;
         req.object = c.object;
-        req.method = c.method;
+        req.method = c.method; // reuses the frame's buffer
         req.body = std::move(c.args);
         req.encode(out);
-        waiting.emplace(req.request, &c);
+        open[next++] = 1;
+        ++waiting;
       }
       if (!out.empty())
         sock_.write_bytes(out);

@@ -415,6 +415,14 @@ struct server::impl {
     auto companion = make_companion(conn);
     auto sender = caf::actor_cast<caf::strong_actor_ptr>(companion);
     try {
+      // Calls handed to actors since the last drain. An actor given more
+      // than one turn's worth (connection_unit::max_throughput) would go to
+      // the scheduler with the rest, whose threads then write one reply per
+      // syscall: draining before that keeps a pipelined batch on this thread.
+      // Each chunk's replies go out at once, so that the client works on
+      // them (and sends more calls) while the rest is served.
+      constexpr int drain_every = 32;
+      int undrained = 0;
       for (;;) {
         auto f = conn->sock->read();
         if (!f)
@@ -426,6 +434,11 @@ struct server::impl {
           unit.drain();
           conn->flush();
           conn->busy_since = 0;
+          undrained = 0;
+        } else if (++undrained >= drain_every) {
+          unit.drain();
+          conn->flush();
+          undrained = 0;
         }
       }
     } catch (const std::exception&) {
@@ -509,8 +522,9 @@ struct server::impl {
     if (!f.body.is_object())
       f.body = json::object();
     caller who{c.session, c.id, f.body.value("thread", std::uint64_t{0})};
-    if (may_wait(f.method)) {
-      c.waiting_on.insert(f.object);
+    // The session's entry is made with the connection's (and both live
+    // until the session's last connection ends): only a new one takes the lock.
+    if (may_wait(f.method) && c.waiting_on.insert(f.object).second) {
       std::lock_guard<std::mutex> guard{mtx};
       session_objects[c.session].insert(f.object);
     }

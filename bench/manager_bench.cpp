@@ -373,8 +373,10 @@ double mp_queue(const mpactor::SyncManager& m, long n, bool& lost) {
 }
 
 // Create + drop one managed dict; microseconds per object. The drops are
-// one-way messages: the final stats() round trip waits for them on the same
-// connection, and the object count must be back where it started.
+// one-way messages on the process's anchor connection, which stats() (on the
+// thread's own) may overtake; the object count must be back where it
+// started, or below it: objects the previous steps dropped just before
+// `before` was read may be freed meanwhile, and are no leak of these dicts.
 double mp_create_drop_us(const mpactor::SyncManager& m, long n, bool& leaked) {
   long before = m.stats()["objects"].get<long>();
   auto t0 = clock_type::now();
@@ -384,11 +386,11 @@ double mp_create_drop_us(const mpactor::SyncManager& m, long n, bool& leaked) {
   }
   long after = m.stats()["objects"].get<long>();
   double s = seconds_since(t0);
-  if (after != before) { // the drops may still be in flight on the server
+  if (after > before) { // the drops may still be in flight on the server
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     after = m.stats()["objects"].get<long>();
   }
-  leaked |= after != before;
+  leaked |= after > before;
   return s / n * 1e6;
 }
 
