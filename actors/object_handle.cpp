@@ -1,5 +1,8 @@
 #include <mpactor/actors/object_handle.hpp>
 
+#include <thread>
+
+#include <caf/actor_companion.hpp>
 #include <caf/all.hpp>
 
 #include <mpactor/actors/async_link.hpp>
@@ -10,42 +13,61 @@ namespace mpactor {
 
 namespace {
 
-struct handle_state {
-  std::shared_ptr<async_link> link;
-  BaseProxy proxy; // keeps the object alive while the handle lives
-  static inline const char* name = "mpactor.handle";
-};
-
-caf::behavior object_handle(caf::stateful_actor<handle_state>* self,
-                            std::shared_ptr<async_link> link, BaseProxy proxy) {
-  self->state.link = std::move(link);
-  self->state.proxy = std::move(proxy);
-  return {
-    [self](call_atom, const std::string& method, json& args) -> caf::result<caf::message> {
-      if (args.is_null())
-        args = json::object();
-      if (!args.is_object())
-        return make_error(error_code::type_error,
-                          "the arguments of '" + method + "' must be a json object, not "
-                            + json_type_name(args));
-      auto& sender = self->current_sender();
-      // Locks are owned by the calling actor (object_messages.hpp).
-      args["thread"] = caller_of(sender).thread;
-      self->state.link->call(sender, self->current_message_id(),
-                             self->state.proxy.token().id, method, std::move(args));
-      return caf::delegated<caf::message>{}; // the link answers the request
-    },
-    [self](token_atom) -> caf::result<caf::message> {
-      return caf::make_message(self->state.proxy.token().to_marker());
-    },
+// What a handle does with one message, in the sender's thread.
+void forward(caf::actor_companion* self, async_link& link, const BaseProxy& proxy,
+             caf::mailbox_element& in) {
+  auto& sender = in.sender;
+  auto mid = in.mid;
+  auto msg = in.move_content_to_message();
+  auto answer = [&](caf::message reply) {
+    if (sender && mid.is_request())
+      sender->enqueue(nullptr, mid.response_id(), std::move(reply), nullptr);
   };
+  if (msg.match_elements<call_atom, std::string, json>()) {
+    auto method = msg.get_as<std::string>(1);
+    auto args = msg.get_as<json>(2);
+    if (args.is_null())
+      args = json::object();
+    if (!args.is_object())
+      return answer(caf::make_message(
+        make_error(error_code::type_error, "the arguments of '" + method
+                                             + "' must be a json object, not "
+                                             + json_type_name(args))));
+    // Locks are owned by the calling actor (object_messages.hpp).
+    args["thread"] = caller_of(sender).thread;
+    link.call(sender, mid, proxy.token().id, method, std::move(args));
+  } else if (msg.match_elements<token_atom>()) {
+    answer(caf::make_message(proxy.token().to_marker()));
+  } else if (msg.match_elements<caf::exit_msg>()) {
+    // Stops like any actor. Not from here: this thread is inside the
+    // companion's enqueue, for which dropping the handler would wait.
+    auto reason = msg.get_as<caf::exit_msg>(0).reason;
+    std::thread([strong = caf::actor_cast<caf::strong_actor_ptr>(self), reason]() mutable {
+      auto* companion = static_cast<caf::actor_companion*>(
+        caf::actor_cast<caf::abstract_actor*>(strong));
+      companion->on_enqueue(nullptr);
+      companion->cleanup(std::move(reason), nullptr);
+    }).detach();
+  } else if (!msg.match_elements<caf::down_msg>()) {
+    answer(caf::make_message(caf::make_error(caf::sec::unexpected_message)));
+  }
 }
 
 } // namespace
 
+// The handle is an actor_companion: its enqueue runs forward() right in the
+// sender's thread, so a call costs no hop through a scheduler thread before
+// it is written. Otherwise it is an ordinary actor: it lives while anything
+// refers to it, stops on an exit message, and its system waits for it.
 caf::actor spawn_object_handle(caf::actor_system& sys, const BaseProxy& proxy) {
   auto link = async_link::of(proxy.owner());
-  return sys.spawn(object_handle, std::move(link), proxy);
+  auto hdl = sys.spawn<caf::actor_companion>();
+  auto* self = static_cast<caf::actor_companion*>(caf::actor_cast<caf::abstract_actor*>(hdl));
+  self->on_enqueue([self, link, proxy](caf::mailbox_element_ptr ptr) {
+    if (ptr)
+      forward(self, *link, proxy, *ptr);
+  });
+  return hdl;
 }
 
 caf::actor BaseProxy::actor(caf::actor_system& sys) const {

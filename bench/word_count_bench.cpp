@@ -3,16 +3,18 @@
 //
 //   bench_word_count [COPIES] [ROUNDS]
 //
-// The corpus is COPIES (default 100) copies of /usr/share/common-licenses
+// Two corpora of COPIES (default 100) copies of /usr/share/common-licenses
 // (of the repository's test texts where that is missing) in a temporary
-// directory; each round times the single-process count and the parallel
-// count with 1, 2 and 4 worker processes, interleaved; the table shows the
-// medians. Every parallel count is checked against the single one. The
+// directory: the files as they are, and each copy joined into one file.
+// Each round times the single-process count and the parallel count with 1,
+// 2 and 4 worker processes, interleaved; the tables show the medians. Every parallel count is checked against the single one. The
 // parallel times include starting the manager and the worker processes.
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -26,18 +28,31 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// COPIES copies of the license texts: as they are (many files of about
+// 16 KB, where the per-file messages weigh), or each copy joined into one
+// file (few files of about 260 KB, where counting weighs).
 struct corpus {
   fs::path dir;
   std::uintmax_t bytes = 0;
 
-  explicit corpus(int copies) {
+  corpus(int copies, bool joined) {
     fs::path source = "/usr/share/common-licenses";
     if (!fs::is_directory(source))
       source = MPACTOR_SOURCE_DIR "/tests/examples";
     char tmpl[] = "/tmp/bench_word_count.XXXXXX";
     dir = mkdtemp(tmpl);
-    for (int i = 0; i < copies; ++i)
-      fs::copy(source, dir / std::to_string(i), fs::copy_options::recursive);
+    std::string all;
+    for (auto& f : word_count::text_files(source.string())) {
+      std::ifstream in(f, std::ios::binary);
+      all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      all.push_back('\n');
+    }
+    for (int i = 0; i < copies; ++i) {
+      if (joined)
+        std::ofstream(dir / ("joined" + std::to_string(i) + ".txt"), std::ios::binary) << all;
+      else
+        fs::copy(source, dir / std::to_string(i), fs::copy_options::recursive);
+    }
     for (auto& e : fs::recursive_directory_iterator(dir))
       if (e.is_regular_file())
         bytes += e.file_size();
@@ -48,19 +63,10 @@ struct corpus {
   }
 };
 
-} // namespace
-
-int main(int argc, char** argv) {
-  int copies = argc > 1 ? std::atoi(argv[1]) : 100;
-  int rounds = argc > 2 ? std::atoi(argv[2]) : 3;
-  if (copies < 1 || rounds < 1) {
-    std::fprintf(stderr, "usage: %s [COPIES] [ROUNDS]\n", argv[0]);
-    return 2;
-  }
-  corpus c{copies};
+void run(const char* title, const corpus& c, int rounds) {
   auto files = word_count::text_files(c.dir.string());
-  std::printf("corpus: %zu files, %.1f MB (%d copies); %d rounds, medians\n", files.size(),
-              static_cast<double>(c.bytes) / 1e6, copies, rounds);
+  std::printf("\n%s: %zu files, %.1f MB; %d rounds, medians\n", title, files.size(),
+              static_cast<double>(c.bytes) / 1e6, rounds);
   const std::vector<int> workers{1, 2, 4};
   std::vector<double> single;
   std::vector<std::vector<double>> parallel(workers.size());
@@ -90,6 +96,19 @@ int main(int argc, char** argv) {
   }
   std::printf("\noverhead of 1 worker against the single-process count: %s\n",
               bench::ratio("the time", bench::median(parallel[0]), base).c_str());
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  int copies = argc > 1 ? std::atoi(argv[1]) : 100;
+  int rounds = argc > 2 ? std::atoi(argv[2]) : 3;
+  if (copies < 1 || rounds < 1) {
+    std::fprintf(stderr, "usage: %s [COPIES] [ROUNDS]\n", argv[0]);
+    return 2;
+  }
+  run("many small files (the license texts as they are)", corpus{copies, false}, rounds);
+  run("few large files (each copy of the texts joined)", corpus{copies, true}, rounds);
   std::printf("cores here: %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
   return 0;
 }

@@ -1,7 +1,6 @@
 #include "word_count.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -37,9 +36,11 @@ std::vector<std::string> text_files(const std::string& dir) {
 void count_text(const std::string& text, counts& out) {
   std::string word;
   for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalpha(c) && c < 128) {
-      word.push_back(static_cast<char>(std::tolower(c)));
+    // ASCII by hand: isalpha/tolower are calls into the C locale.
+    if (ch >= 'a' && ch <= 'z') {
+      word.push_back(ch);
+    } else if (ch >= 'A' && ch <= 'Z') {
+      word.push_back(static_cast<char>(ch - 'A' + 'a'));
     } else if (!word.empty()) {
       ++out[word];
       word.clear();
