@@ -24,6 +24,8 @@
 //      ../shared/anchors/python_baseline.py)
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -43,6 +45,8 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <caf/all.hpp>
 
 #include <mpactor/mpactor.hpp>
 
@@ -346,6 +350,66 @@ double mp_dict_pipelined(const mpactor::SyncManager& m, long n) {
   return n / d.get<double>("secs");
 }
 
+// dict gets from a CAF actor in a forked child through the dict's handle,
+// 256 requests in flight; gets/s. (CAF's own BASP does 55-80k/s pipelined
+// here, ../shared/notes.)
+double mp_dict_actor(const mpactor::SyncManager& m, long n) {
+  auto d = m.dict();
+  mpactor::json init = mpactor::json::object();
+  for (int k = 0; k < 64; ++k)
+    init[std::to_string(k)] = k;
+  d.update(init);
+  mpactor::Process p([d, n] {
+    caf::actor_system_config cfg;
+    cfg.set("scheduler.policy", caf::atom("sharing"));
+    cfg.set("logger.verbosity", caf::atom("quiet"));
+    caf::actor_system sys{cfg};
+    auto handle = d.actor(sys);
+    auto secs = std::make_shared<double>(0);
+    auto bad = std::make_shared<bool>(false);
+    auto reader = sys.spawn([=](caf::event_based_actor* self) {
+      auto sent = std::make_shared<long>(0);
+      auto done = std::make_shared<long>(0);
+      auto t0 = clock_type::now();
+      // Each reply sends the next request, so 256 stay in flight.
+      auto next = std::make_shared<std::function<void()>>();
+      *next = [=] {
+        auto k = (*sent)++ % 64;
+        self->request(handle, caf::infinite, mpactor::call_atom::value, std::string{"get"},
+                      mpactor::json{{"key", std::to_string(k)}})
+          .then(
+            [=](const mpactor::json& v) {
+              if (v != k)
+                *bad = true;
+              if (++*done == n) {
+                *secs = seconds_since(t0);
+                self->quit();
+              } else if (*sent < n) {
+                (*next)();
+              }
+            },
+            [=](caf::error&) {
+              *bad = true;
+              self->quit();
+            });
+      };
+      for (int i = 0; i < 256 && *sent < n; ++i)
+        (*next)();
+      self->attach_functor([next] { *next = nullptr; }); // the cycle ends with the actor
+    });
+    caf::scoped_actor self{sys};
+    self->wait_for(reader);
+    if (*bad)
+      throw std::runtime_error("an actor's get read a wrong value");
+    d.set("secs", *secs);
+  });
+  p.start();
+  p.join();
+  if (p.exitcode() != 0)
+    return 0;
+  return n / d.get<double>("secs");
+}
+
 // Queue: 1 producer process -> 1 consumer process; items/s (start to both joined).
 double mp_queue(const mpactor::SyncManager& m, long n, bool& lost) {
   auto q = m.Queue();
@@ -446,7 +510,7 @@ int main(int argc, char** argv) {
   constexpr long n_ping = 20'000;    // raw TCP round trips
   constexpr long n_redis = 20'000, n_redis_pipe = 200'000;
 
-  std::vector<double> dict_ops, queue_ops, create_us, thread_ops, pipelined_ops;
+  std::vector<double> dict_ops, queue_ops, create_us, thread_ops, pipelined_ops, actor_ops;
   std::vector<double> py_dict, py_queue, redis_c1, redis_p32, ping_pong,
     unix_pong;
   bool lost = false, leaked = false;
@@ -457,6 +521,7 @@ int main(int argc, char** argv) {
   for (int r = 0; r < rounds; ++r) {
     dict_ops.push_back(mp_dict_child(m, n_dict));
     pipelined_ops.push_back(mp_dict_pipelined(m, 10 * n_dict));
+    actor_ops.push_back(mp_dict_actor(m, 5 * n_dict));
     ping_pong.push_back(tcp_ping_pong(n_ping));
     unix_pong.push_back(unix_ping_pong(n_ping));
     if (redis.ready())
@@ -524,6 +589,8 @@ int main(int argc, char** argv) {
   if (redis.ready())
     row("redis-benchmark -c 1 -P 32 SET/GET", redis_p_m, "ops/s",
         ratio("-> mpactor pipelined get is", pipelined_m, redis_p_m));
+  row("dict get from a CAF actor via its handle, 256 in flight", median(actor_ops), "ops/s",
+      "(notes: CAF BASP pipelined 55-80k/s)");
   row("raw loopback TCP 1-byte ping-pong, 2 processes", median(ping_pong), "rt/s",
       ratio("-> mpactor dict is (floor)", dict_m, median(ping_pong)));
   row("raw Unix-socket 1-byte ping-pong, 2 processes", median(unix_pong), "rt/s",
