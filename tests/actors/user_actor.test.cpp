@@ -155,3 +155,35 @@ TEST_CASE("User actors are stopped with the manager") {
   m.join(30s);
   CHECK(stopped.value() == 2);
 }
+
+TEST_CASE("A client spawns a user actor on a server node it connected to") {
+  auto m = Manager();
+  auto ports = m.Queue();
+  Process node([ports] {
+    SyncManager host(Address{"127.0.0.1", 0}, "node key");
+    host.register_actor("adder", adder);
+    auto& srv = host.get_server();
+    ports.put(srv.address().port);
+    srv.serve_forever();
+  });
+  node.start();
+  auto port = ports.get<std::uint16_t>(true, 5s);
+  {
+    SyncManager client(Address{"127.0.0.1", port}, "node key");
+    client.connect();
+    auto totals = client.dict();
+    auto sut = client.create("adder", {{"totals", totals}});
+    CHECK(sut.call("add", {{"key", "x"}, {"n", 3}}) == 3);
+    CHECK(totals.get<long>("x") == 3);
+    caf::actor_system_config cfg;
+    caf::actor_system sys{cfg};
+    caf::scoped_actor self{sys};
+    json sum;
+    self->request(sut.actor(sys), 30s, call_atom::value, std::string{"add"},
+                  json{{"key", "x"}, {"n", 4}})
+      .receive([&](json& v) { sum = v; }, [&](caf::error& e) { raise_error(e); });
+    CHECK(sum == 7);
+  }
+  node.terminate();
+  REQUIRE(node.join(5s));
+}
