@@ -131,11 +131,13 @@ caf::behavior merger(caf::event_based_actor* self, mpactor::actor_context& ctx,
 
 // --- a worker: a CAF actor in a process of its own ----------------------------
 //
-// It keeps two gets in flight, so the next path is on its way while it
-// counts a file. It merges when its batch is full, and when the queue is
-// empty for the moment (a non-blocking get says Empty): the parent's join()
-// waits for every file to be merged, and only then puts one null per
-// outstanding get to stop the workers.
+// A queue item is a list of paths (a chunk, as Pool.map's chunksize: one
+// get and one task_done per chunk, not per file). A worker keeps two gets in
+// flight, so the next chunk is on its way while it counts one. It merges when
+// its batch is full, and when the queue is empty for the moment (a
+// non-blocking get says Empty): the parent's join() waits for every chunk to
+// be merged, and only then puts one null per outstanding get to stop the
+// workers.
 
 struct worker_state {
   caf::actor queue;
@@ -144,6 +146,7 @@ struct worker_state {
   std::int64_t batch_files_max = 0;
   counts batch;
   std::int64_t batch_files = 0; // files counted into `batch`, not yet merged
+  std::int64_t batch_items = 0; // queue items (chunks) of those files
   int gets = 0;                 // gets in flight
   int merges = 0;               // merges in flight
   bool stopping = false;        // a null came: ask for nothing more
@@ -168,26 +171,27 @@ void call(worker_actor* self, const caf::actor& to, const char* method, json arg
 
 void finish_if_done(worker_actor* self) {
   auto& st = self->state;
-  if (st.stopping && st.gets == 0 && st.merges == 0 && st.batch_files == 0)
+  if (st.stopping && st.gets == 0 && st.merges == 0 && st.batch_items == 0)
     self->quit();
 }
 
-// Sends the batch to the merger; once it is merged, its files are done
+// Sends the batch to the merger; once it is merged, its chunks are done
 // (task_done for each, all in flight at once).
 void merge(worker_actor* self) {
   auto& st = self->state;
-  if (st.batch_files == 0)
+  if (st.batch_items == 0)
     return;
   json words = json::object();
   for (auto& [w, n] : st.batch)
     words[w] = n;
   auto files = std::exchange(st.batch_files, 0);
+  auto items = std::exchange(st.batch_items, 0);
   st.batch.clear();
   ++st.merges;
   call(self, st.merger, "merge", json{{"counts", std::move(words)}, {"files", files}},
-       [self, files](json&) {
-         auto left = std::make_shared<std::int64_t>(files);
-         for (std::int64_t i = 0; i < files; ++i)
+       [self, items](json&) {
+         auto left = std::make_shared<std::int64_t>(items);
+         for (std::int64_t i = 0; i < items; ++i)
            call(self, self->state.queue, "task_done", json::object(), [self, left](json&) {
              if (--*left == 0) {
                --self->state.merges;
@@ -197,16 +201,16 @@ void merge(worker_actor* self) {
        });
 }
 
-void on_path(worker_actor* self, json& path);
+void on_item(worker_actor* self, json& item);
 
-// Asks for the next path: without blocking while files wait to be merged.
+// Asks for the next chunk: without blocking while files wait to be merged.
 void ask(worker_actor* self) {
   auto& st = self->state;
-  bool block = st.batch_files == 0;
+  bool block = st.batch_items == 0;
   ++st.gets;
   self->request(st.queue, caf::infinite, call_atom::value, std::string{"get"},
                 json{{"block", block}})
-    .then([self](json& path) { on_path(self, path); },
+    .then([self](json& item) { on_item(self, item); },
           [self](caf::error& e) {
             --self->state.gets;
             if (mpactor::error_of(e) != mpactor::error_code::empty)
@@ -216,19 +220,22 @@ void ask(worker_actor* self) {
           });
 }
 
-void on_path(worker_actor* self, json& path) {
+void on_item(worker_actor* self, json& item) {
   auto& st = self->state;
   --st.gets;
-  if (path.is_null()) {
+  if (item.is_null()) {
     st.stopping = true;
     return finish_if_done(self);
   }
   // Counted first, so that the next get does not block: while files wait
   // to be merged, some get must come back even from an empty queue.
-  ++st.batch_files;
-  ask(self); // the next path travels while this file is counted
+  ++st.batch_items;
+  ask(self); // the next chunk travels while this one is counted
   try {
-    count_file(path.get<std::string>(), st.batch);
+    for (auto& path : item) {
+      count_file(path.get<std::string>(), st.batch);
+      ++st.batch_files;
+    }
   } catch (const std::exception& e) {
     return stop_with(self, e.what());
   }
@@ -281,8 +288,16 @@ counts count_parallel(const std::vector<std::string>& files, const options& opts
   {
     mpactor::Batch puts; // all paths in one pipelined exchange
     std::vector<mpactor::Future> done;
-    for (auto& f : files)
-      done.push_back(puts.add(queue, "put", {{"item", f}}));
+    auto chunk = opts.files_per_item > 0
+                   ? opts.files_per_item
+                   : std::max<std::size_t>(1, files.size() / (16 * static_cast<std::size_t>(
+                                                                    opts.workers)));
+    for (std::size_t i = 0; i < files.size(); i += chunk) {
+      json paths = json::array();
+      for (std::size_t j = i; j < std::min(files.size(), i + chunk); ++j)
+        paths.push_back(files[j]);
+      done.push_back(puts.add(queue, "put", {{"item", std::move(paths)}}));
+    }
     puts.run();
     for (auto& d : done)
       d.get(); // raises a put's error

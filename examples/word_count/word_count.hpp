@@ -4,20 +4,22 @@
 //
 //   parent                         manager node (server process)
 //   ------                         -----------------------------
-//   JoinableQueue of file paths ->  [queue]
+//   JoinableQueue of file paths ->  [queue]          (in chunks of paths)
 //   N worker processes, each a  ->  [word_merger actor] -> [dict]  word totals
 //   CAF actor: get a path,                             -> [Value] files done
 //   count its words, send the
 //   counts in batches to the merger, task_done()
 //
-// Workers are CAF actors that never block: each step is a request to a
-// managed object's handle (queue get, merge, task_done) whose then() makes
-// the next; two gets are in flight, so a path arrives while a file is
-// counted. The parent's join() returns once every file is merged; then it
-// stops the workers with nulls. The merger is a user actor spawned on the manager node beside
-// the dict and the progress Value: the only writer of both, so adding a
-// batch needs no lock and no read back over the network. The parent draws a
-// progress bar from the Value until the queue is joined.
+// Queue items are chunks of paths (as Pool.map's chunksize), so that a small
+// file does not cost a get and a task_done of its own. Workers are CAF
+// actors that never block: each step is a request to a managed object's
+// handle (queue get, merge, task_done) whose then() makes the next; two gets
+// are in flight, so a chunk arrives while another is counted. The merger is
+// a user actor spawned on the manager node beside the dict and the progress
+// Value: the only writer of both, so adding a batch needs no lock and no
+// read back over the network. The parent draws a progress bar from the
+// Value until join() returns (every chunk merged), then stops the workers
+// with nulls.
 
 #include <cstdint>
 #include <functional>
@@ -49,6 +51,10 @@ struct options {
   /// has counted this many files since its last merge.
   std::size_t batch_words = 4096;
   std::int64_t batch_files = 64;
+  /// Paths per queue item (0: the files / (16 x workers), at least 1; as
+  /// Pool.map's chunksize, so that small files do not cost a get and a
+  /// task_done each).
+  std::size_t files_per_item = 0;
   /// Called in the parent with (files merged, files) while the count runs.
   std::function<void(std::int64_t, std::int64_t)> on_progress;
 };
