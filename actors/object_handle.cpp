@@ -1,5 +1,7 @@
 #include <mpactor/actors/object_handle.hpp>
 
+#include <atomic>
+#include <memory>
 #include <thread>
 
 #include <caf/actor_companion.hpp>
@@ -15,7 +17,7 @@ namespace {
 
 // What a handle does with one message, in the sender's thread.
 void forward(caf::actor_companion* self, async_link& link, const BaseProxy& proxy,
-             caf::mailbox_element& in) {
+             std::atomic<bool>& stopping, caf::mailbox_element& in) {
   auto& sender = in.sender;
   auto mid = in.mid;
   auto msg = in.move_content_to_message();
@@ -39,6 +41,8 @@ void forward(caf::actor_companion* self, async_link& link, const BaseProxy& prox
   } else if (msg.match_elements<token_atom>()) {
     answer(caf::make_message(proxy.token().to_marker()));
   } else if (msg.match_elements<caf::exit_msg>()) {
+    if (stopping.exchange(true))
+      return;
     // Stops like any actor. Not from here: this thread is inside the
     // companion's enqueue, for which dropping the handler would wait.
     auto reason = msg.get_as<caf::exit_msg>(0).reason;
@@ -63,9 +67,19 @@ caf::actor spawn_object_handle(caf::actor_system& sys, const BaseProxy& proxy) {
   auto link = async_link::of(proxy.owner());
   auto hdl = sys.spawn<caf::actor_companion>();
   auto* self = static_cast<caf::actor_companion*>(caf::actor_cast<caf::abstract_actor*>(hdl));
-  self->on_enqueue([self, link, proxy](caf::mailbox_element_ptr ptr) {
-    if (ptr)
-      forward(self, *link, proxy, *ptr);
+  auto stopping = std::make_shared<std::atomic<bool>>(false);
+  self->on_enqueue([self, link, proxy, stopping](caf::mailbox_element_ptr ptr) {
+    if (!ptr)
+      return;
+    try {
+      forward(self, *link, proxy, *stopping, *ptr);
+    } catch (const std::exception& e) {
+      // Never into the sender's thread (it would kill the sending actor).
+      if (ptr->sender && ptr->mid.is_request())
+        ptr->sender->enqueue(nullptr, ptr->mid.response_id(),
+                             caf::make_message(make_error(error_code::remote_error, e.what())),
+                             nullptr);
+    }
   });
   return hdl;
 }
