@@ -127,7 +127,7 @@ TEST_CASE("Errors reach an actor as typed caf errors") {
   CHECK_THROWS_AS(call(sys, handle, "get", json::array({1})), TypeError);
 }
 
-TEST_CASE("A Queue get through a handle is a deferred reply, answered by a later put") {
+TEST_CASE("A Queue get through a handle is a deferred reply answered by a later put") {
   auto m = Manager();
   auto q = m.Queue();
   caf::actor_system sys{config()};
@@ -316,7 +316,7 @@ TEST_CASE("A handle sent to another CAF node is used and wrapped there") {
   caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE("A forked child closes its copy of the handles' link, and the parent's go on") {
+TEST_CASE("A forked child closes its copy of the handles' link and the parent's go on") {
   auto m = Manager();
   auto d = m.dict({{"n", 1}});
   caf::actor_system sys{config()};
@@ -328,4 +328,37 @@ TEST_CASE("A forked child closes its copy of the handles' link, and the parent's
   child.join(30s);
   CHECK(child.exitcode() == 0);
   CHECK(call(sys, handle, "get", {{"key", "child"}}) == true);
+}
+
+TEST_CASE("A frozen manager fails an actor's pending call with connection_error") {
+  SyncManager m;
+  m.start();
+  auto q = m.Queue();
+  caf::actor_system sys{config()};
+  auto handle = q.actor(sys);
+  CHECK(call(sys, handle, "qsize") == 0);
+  ::kill(m.server_pid(), SIGSTOP); // alive but silent: only pings tell
+  caf::scoped_actor self{sys};
+  caf::error failure;
+  self->request(handle, std::chrono::seconds(20), call_atom::value, std::string{"get"},
+                json{{"timeout", 30}})
+    .receive([&](json&) {}, [&](caf::error& e) { failure = e; });
+  ::kill(m.server_pid(), SIGKILL);
+  REQUIRE(failure);
+  CHECK(error_of(failure) == error_code::connection_error);
+  CHECK(message_of(failure).find("did not answer") != std::string::npos);
+}
+
+TEST_CASE("A handle answers messages it does not know with an error and goes on") {
+  auto m = Manager();
+  auto d = m.dict({{"a", 1}});
+  caf::actor_system sys{config()};
+  auto handle = d.actor(sys);
+  caf::scoped_actor self{sys};
+  caf::error failure;
+  self->request(handle, std::chrono::seconds(10), 42, std::string{"nonsense"})
+    .receive([&](json&) {}, [&](caf::error& e) { failure = e; });
+  CHECK(failure == caf::sec::unexpected_message);
+  CHECK_THROWS_AS(call(sys, handle, "get", json::array({"not", "named"})), TypeError);
+  CHECK(call(sys, handle, "get", {{"key", "a"}}) == 1);
 }

@@ -88,7 +88,7 @@ constexpr std::size_t body_at = 4 + wire_frame::header_size + 1; // size, header
 
 } // namespace
 
-TEST_CASE("wire_frame bodies are nlohmann's MessagePack, and decode to the same values") {
+TEST_CASE("wire_frame bodies are nlohmann's MessagePack and decode to the same values") {
   for (int it = 0; it < 3000; ++it) {
     wire_frame f;
     f.kind = frame_kind::reply;

@@ -76,7 +76,7 @@ TEST_CASE("word_count: the parallel count of the license texts equals a single-p
   CHECK(word_count::count_single(files) == expected);
 }
 
-TEST_CASE("word_count: files of known counts, with one worker and with more workers than files") {
+TEST_CASE("word_count: files of known counts with one worker and with more workers than files") {
   temp_dir d;
   std::vector<std::string> files;
   std::int64_t alphas = 0;
