@@ -321,13 +321,19 @@ double mp_dict_child(const mpactor::SyncManager& m, long n) {
   return 2 * n / d.get<double>("secs");
 }
 
-// dict gets pipelined from a forked child in Batches of 1000; gets/s.
-double mp_dict_pipelined(const mpactor::SyncManager& m, long n) {
+// A managed dict of the keys "0".."63", each mapped to its number.
+mpactor::DictProxy dict_of_64(const mpactor::SyncManager& m) {
   auto d = m.dict();
   mpactor::json init = mpactor::json::object();
   for (int k = 0; k < 64; ++k)
     init[std::to_string(k)] = k;
   d.update(init);
+  return d;
+}
+
+// dict gets pipelined from a forked child in Batches of 1000; gets/s.
+double mp_dict_pipelined(const mpactor::SyncManager& m, long n) {
+  auto d = dict_of_64(m);
   mpactor::Process p([d, n] {
     d.get("0"); // the child's own connection before timing
     auto t0 = clock_type::now();
@@ -354,11 +360,7 @@ double mp_dict_pipelined(const mpactor::SyncManager& m, long n) {
 // 256 requests in flight; gets/s. (CAF's own BASP does 55-80k/s pipelined
 // here, ../shared/notes.)
 double mp_dict_actor(const mpactor::SyncManager& m, long n) {
-  auto d = m.dict();
-  mpactor::json init = mpactor::json::object();
-  for (int k = 0; k < 64; ++k)
-    init[std::to_string(k)] = k;
-  d.update(init);
+  auto d = dict_of_64(m);
   mpactor::Process p([d, n] {
     caf::actor_system_config cfg;
     cfg.set("scheduler.policy", caf::atom("sharing"));
