@@ -7,7 +7,7 @@
 #include <caf/all.hpp>
 
 #include <mpactor/actors/client.hpp>
-#include <mpactor/actors/connection.hpp>
+#include <mpactor/actors/silence_watch.hpp>
 #include <mpactor/actors/object_messages.hpp>
 #include <mpactor/actors/object_ref.hpp>
 #include <mpactor/actors/token.hpp>
@@ -175,39 +175,23 @@ json async_link::adopt(json value) {
 // it delivers a reply; if that drops the last handle, the link is destroyed
 // right here and the loop must not touch it again.
 void async_link::read_loop(std::weak_ptr<async_link> weak, async_link* raw) {
-  using clock = std::chrono::steady_clock;
-  auto last_heard = clock::now();
-  bool pinged = false;
+  silence_watch watch;
   try {
     for (;;) {
-      auto f = raw->sock_->read(clock::now() + connection::ping_interval);
+      auto f = raw->sock_->read(silence_watch::next_deadline());
       if (!f) {
         bool waiting;
         {
           std::lock_guard<std::mutex> guard{raw->mtx_};
           waiting = !raw->pending_.empty();
         }
-        if (!waiting) {
-          last_heard = clock::now(); // nothing asked, nothing owed
-          continue;
-        }
-        if (clock::now() - last_heard >= connection::dead_after) {
-          raw->fail_all("the manager did not answer for "
-                        + std::to_string(connection::dead_after.count())
-                        + " ms (frozen or unreachable)");
-          raw->sock_->shutdown();
-          return;
-        }
-        if (!pinged) {
-          wire_frame ping;
-          ping.kind = frame_kind::ping;
-          raw->sock_->write(ping);
-          pinged = true;
-        }
+        if (waiting)
+          watch.on_timeout(*raw->sock_);
+        else
+          watch.heard(); // nothing asked, nothing owed
         continue;
       }
-      last_heard = clock::now();
-      pinged = false;
+      watch.heard();
       if (f->kind != frame_kind::reply && f->kind != frame_kind::error)
         continue; // pongs
       {
@@ -227,6 +211,7 @@ void async_link::read_loop(std::weak_ptr<async_link> weak, async_link* raw) {
     }
   } catch (const std::exception& e) {
     raw->fail_all(std::string{"the manager is gone: "} + e.what());
+    raw->sock_->shutdown();
   }
 }
 

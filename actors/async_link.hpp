@@ -10,9 +10,8 @@
 // request number, so they may come in any order.
 //
 // Never a hang on a dead peer: a closed socket fails every pending call with
-// error_code::connection_error at once; a server that stays silent for
-// connection::dead_after while calls are pending (pinged after
-// ping_interval) is taken for dead the same way. A broken link stays broken;
+// error_code::connection_error at once; a server that stays silent while
+// calls are pending (silence_watch.hpp) is taken for dead the same way. A broken link stays broken;
 // of() makes a new one for later handles.
 //
 // A forked child closes its copies of the links at once: handles belong to

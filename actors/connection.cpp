@@ -192,31 +192,18 @@ bool connection::settle(wire_frame& f) {
   return true;
 }
 
-// The next frame that is not a pong. A silent server is pinged; one that
-// stays silent for dead_after (frozen, cut off) is a ConnectionError.
+// The next frame that is not a pong (see silence_watch.hpp).
 wire_frame connection::next_frame() {
-  using clock = std::chrono::steady_clock;
-  auto last_heard = clock::now();
-  bool pinged = false;
+  silence_watch watch;
   for (;;) {
-    auto f = sock_.read(clock::now() + ping_interval);
+    auto f = sock_.read(silence_watch::next_deadline());
     if (!f) {
-      if (clock::now() - last_heard >= dead_after)
-        throw ConnectionError("the manager did not answer for "
-                              + std::to_string(dead_after.count())
-                              + " ms (frozen or unreachable)");
-      if (!pinged) {
-        wire_frame ping;
-        ping.kind = frame_kind::ping;
-        sock_.write(ping);
-        pinged = true;
-      }
+      watch.on_timeout(sock_);
       continue;
     }
     if (f->kind != frame_kind::pong)
       return std::move(*f);
-    last_heard = clock::now();
-    pinged = false;
+    watch.heard();
   }
 }
 

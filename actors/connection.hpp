@@ -26,6 +26,7 @@
 #include <mpactor/actors/address.hpp>
 #include <mpactor/actors/frame_socket.hpp>
 #include <mpactor/actors/json.hpp>
+#include <mpactor/actors/silence_watch.hpp>
 
 namespace mpactor {
 
@@ -85,8 +86,8 @@ public:
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
 
-  static constexpr std::chrono::milliseconds ping_interval{500};
-  static constexpr std::chrono::milliseconds dead_after{1500};
+  static constexpr std::chrono::milliseconds ping_interval = silence_watch::ping_interval;
+  static constexpr std::chrono::milliseconds dead_after = silence_watch::dead_after;
 
   /// Microseconds a call polls for its reply before sleeping (frame_socket::spin).
   static inline int spin_us = 50;
