@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <future>
 #include <iostream>
 #include <set>
 #include <unordered_map>
@@ -149,7 +150,11 @@ struct server::impl {
   std::chrono::steady_clock::time_point rate_since = started; // guarded by rate_mtx
   std::uint64_t rate_calls = 0;                               // guarded by rate_mtx
   std::mutex user_mtx;
-  std::vector<caf::actor_addr> user_actors; // guarded by user_mtx: spawned user actors
+  struct spawned_actor {
+    caf::actor_addr addr;
+    std::shared_future<void> finished;
+  };
+  std::vector<spawned_actor> user_actors; // guarded by user_mtx: spawned user actors
   std::mutex shared_mtx;
   std::unordered_map<std::string, std::uint64_t> shared_ids; // guarded by shared_mtx
   std::mutex beat_mtx;
@@ -323,22 +328,20 @@ struct server::impl {
     for (auto& t : joinable)
       t.join();
     table.clear();
-    // User actors end before the table they refer to (actor_context.hpp).
-    std::vector<caf::actor> users;
+    // User actors end, and what they attached runs, before the table they
+    // refer to goes (actor_context.hpp); one that ignores the exit holds the
+    // shutdown up for 5 s at most.
+    std::vector<spawned_actor> users;
     {
       std::lock_guard<std::mutex> guard{user_mtx};
-      for (auto& a : user_actors)
-        if (auto u = caf::actor_cast<caf::actor>(a))
-          users.push_back(std::move(u));
-      user_actors.clear();
+      users.swap(user_actors);
     }
-    if (!users.empty()) {
-      caf::scoped_actor self{*sys};
-      for (auto& u : users)
-        self->send_exit(u, caf::exit_reason::user_shutdown);
-      for (auto& u : users)
-        self->wait_for(u);
-    }
+    for (auto& u : users)
+      if (auto a = caf::actor_cast<caf::actor>(u.addr))
+        caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (auto& u : users)
+      u.finished.wait_until(deadline);
   }
 
   static void reply(connection_state& c, std::uint64_t request, json body) {
@@ -591,15 +594,17 @@ struct server::impl {
   std::uint64_t create(const std::string& type_id, const json& args,
                        std::optional<std::uint64_t> creator = std::nullopt) {
     if (auto* spawner = registry->find_actor(type_id)) {
-      auto [id, user] = spawn_user_actor(*sys, table, type_id, *spawner, args, creator);
+      auto spawned = spawn_user_actor(*sys, table, type_id, *spawner, args, creator);
       std::lock_guard<std::mutex> guard{user_mtx};
       user_actors.erase(std::remove_if(user_actors.begin(), user_actors.end(),
-                                       [](const caf::actor_addr& a) {
-                                         return !caf::actor_cast<caf::actor>(a);
+                                       [](const spawned_actor& a) {
+                                         return a.finished.wait_for(std::chrono::seconds(0))
+                                                == std::future_status::ready;
                                        }),
                         user_actors.end());
-      user_actors.push_back(caf::actor_cast<caf::actor_addr>(user));
-      return id;
+      user_actors.push_back({caf::actor_cast<caf::actor_addr>(spawned.actor),
+                             std::move(spawned.finished)});
+      return spawned.id;
     }
     auto* factory = registry->find(type_id);
     if (factory == nullptr)

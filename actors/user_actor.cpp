@@ -1,5 +1,6 @@
 #include <mpactor/actors/user_actor.hpp>
 
+#include <atomic>
 #include <mutex>
 
 #include <caf/all.hpp>
@@ -76,15 +77,46 @@ private:
 
 } // namespace
 
-std::pair<std::uint64_t, caf::actor>
-spawn_user_actor(caf::actor_system& sys, object_table& table, const std::string& type_id,
-                 const actor_spawner& spawner, const json& args,
-                 std::optional<std::uint64_t> creator) {
+// What the end of a user actor settles. The actor may stop before the
+// spawning thread has filed it (a spawner that throws): whichever of the two
+// comes second gives the server's reference back, exactly once.
+struct user_actor_end {
+  std::atomic<std::uint64_t> id{0};
+  std::atomic<bool> stopped{false};
+  std::atomic<bool> released{false};
+
+  void release(object_table& table) {
+    auto x = id.load();
+    if (x != 0 && !released.exchange(true))
+      table.release(0, x, 1);
+  }
+};
+
+user_actor spawn_user_actor(caf::actor_system& sys, object_table& table,
+                            const std::string& type_id, const actor_spawner& spawner,
+                            const json& args, std::optional<std::uint64_t> creator) {
   auto ctx = std::make_shared<actor_context>(table);
   ctx->hold(args);
   auto stopped = std::make_shared<stop_note>();
-  auto user = sys.spawn([ctx, spawner, args, stopped](caf::event_based_actor* self)
-                          -> caf::behavior {
+  auto end = std::make_shared<user_actor_end>();
+  auto done = std::make_shared<std::promise<void>>();
+  std::shared_future<void> finished = done->get_future().share();
+  auto user = sys.spawn([=, &table, &sys](caf::event_based_actor* self) mutable
+                        -> caf::behavior {
+    // Attached first, so it runs last when the actor stops, after whatever
+    // the user's code attached (attachables run newest first): `finished`
+    // then means that all of it ran.
+    auto session = caller_of(caf::actor_cast<caf::strong_actor_ptr>(self)).session;
+    self->attach_functor([=, &table, &sys](const caf::error& reason) mutable {
+      stopped->set_once(!reason ? std::string{"it quit"}
+                        : reason.category() == error_category ? message_of(reason)
+                                                              : sys.render(reason));
+      table.end_session(session); // references that replies gave the actor
+      ctx.reset();                // and what the context holds
+      end->stopped = true;
+      end->release(table);
+      done->set_value();
+    });
     try {
       return spawner(self, *ctx, args);
     } catch (const std::exception& e) {
@@ -99,17 +131,10 @@ spawn_user_actor(caf::actor_system& sys, object_table& table, const std::string&
   table.grant(0, id);
   if (creator)
     table.grant(*creator, id);
-  // The context (and what it holds) lives exactly as long as the actor.
-  auto session = caller_of(caf::actor_cast<caf::strong_actor_ptr>(user)).session;
-  user->attach_functor([ctx, &table, id, session, stopped, &sys](const caf::error& reason) mutable {
-    stopped->set_once(!reason ? std::string{"it quit"}
-                      : reason.category() == error_category ? message_of(reason)
-                                                            : sys.render(reason));
-    table.end_session(session); // references that replies gave the actor
-    ctx.reset();
-    table.release(0, id, 1);
-  });
-  return {id, user};
+  end->id = id;
+  if (end->stopped)
+    end->release(table);
+  return {id, std::move(user), std::move(finished)};
 }
 
 } // namespace mpactor

@@ -10,6 +10,7 @@
 // actor_context.hpp for the user's side.
 
 #include <cstdint>
+#include <future>
 #include <optional>
 #include <string>
 
@@ -22,14 +23,21 @@
 
 namespace mpactor {
 
+/// A spawned user actor.
+struct user_actor {
+  std::uint64_t id = 0;   ///< its object id
+  caf::actor actor;       ///< the user's actor (to stop it with the server)
+  /// Ready once the actor has stopped and everything attached to it ran.
+  std::shared_future<void> finished;
+};
+
 /// Spawns a user actor of `type_id` made by `spawner` from `args`, files it
 /// in `table` with a reference of session 0 (the server's) and one of
 /// `creator` if given (counted before the actor may stop, so that an actor
-/// that stops at once is still there to say why), and returns its id and
-/// the user actor itself (to stop it with the server).
-std::pair<std::uint64_t, caf::actor>
-spawn_user_actor(caf::actor_system& sys, object_table& table, const std::string& type_id,
-                 const actor_spawner& spawner, const json& args,
-                 std::optional<std::uint64_t> creator = std::nullopt);
+/// that stops at once is still there to say why).
+user_actor spawn_user_actor(caf::actor_system& sys, object_table& table,
+                            const std::string& type_id, const actor_spawner& spawner,
+                            const json& args,
+                            std::optional<std::uint64_t> creator = std::nullopt);
 
 } // namespace mpactor
