@@ -87,12 +87,7 @@ void row(const char* name, double ops, const char* unit, const std::string& note
 } // namespace
 
 int main(int argc, char** argv) {
-  std::string anchor = "../shared/anchors/python_baseline.py";
-  if (const char* env = std::getenv("MPACTOR_SHARED"))
-    anchor = std::string{env} + "/anchors/python_baseline.py";
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::string{argv[i]} == "--python")
-      anchor = argv[i + 1];
+  auto anchor = bench::python_anchor(argc, argv);
 
   constexpr long n = 2'000'000; // increments per process
   constexpr int rounds = 5;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,18 @@ inline std::string ratio(const char* what, double x, double y) {
   char buf[128];
   std::snprintf(buf, sizeof(buf), "%.2fx %s", y > 0 ? x / y : 0.0, what);
   return buf;
+}
+
+/// The Python side of the comparisons: `--python PATH`, else
+/// $MPACTOR_SHARED/anchors/python_baseline.py, else ../shared/anchors/.
+inline std::string python_anchor(int argc, char** argv) {
+  std::string anchor = "../shared/anchors/python_baseline.py";
+  if (const char* env = std::getenv("MPACTOR_SHARED"))
+    anchor = std::string{env} + "/anchors/python_baseline.py";
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::string{argv[i]} == "--python")
+      anchor = argv[i + 1];
+  return anchor;
 }
 
 } // namespace bench
