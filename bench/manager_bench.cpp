@@ -586,7 +586,7 @@ int main(int argc, char** argv) {
   if (redis.ready())
     row("redis-benchmark -c 1 -P 32 SET/GET", redis_p_m, "ops/s",
         ratio("-> mpactor pipelined get is", pipelined_m, redis_p_m));
-  row("dict get from a CAF actor via its handle, 256 in flight", median(actor_ops), "ops/s",
+  row("dict get from an actor via its handle, 256 in flight", median(actor_ops), "ops/s",
       "(notes: CAF BASP pipelined 55-80k/s)");
   row("raw loopback TCP 1-byte ping-pong, 2 processes", median(ping_pong), "rt/s",
       ratio("-> mpactor dict is (floor)", dict_m, median(ping_pong)));
