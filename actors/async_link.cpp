@@ -149,24 +149,13 @@ void async_link::fail_all(const std::string& why) {
                   caf::make_message(make_error(error_code::connection_error, why)), nullptr);
 }
 
-// Markers in a reply name objects of this server: they get its address, so
-// that they mean the same anywhere, and a reference the link keeps.
+// Markers in a reply name objects of this server: they get its address, and
+// a reference the link keeps (one per object).
 json async_link::adopt(json value) {
-  if (value.is_array()) {
-    for (auto& x : value)
-      x = adopt(std::move(x));
-  } else if (value.is_object()) {
-    if (auto t = Token::from_marker(value)) {
-      if (t->is_local()) {
-        t->address = client_->address();
-        kept_[t->id] = client_->adopt(*t, 1);
-        return t->to_marker();
-      }
-      return value;
-    }
-    for (auto& [k, v] : value.items())
-      v = adopt(std::move(v));
-  }
+  std::vector<std::shared_ptr<object_ref>> refs;
+  client_->adopt_markers(value, refs, true);
+  for (auto& r : refs)
+    kept_[r->token().id] = std::move(r);
   return value;
 }
 

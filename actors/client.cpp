@@ -296,23 +296,25 @@ std::shared_ptr<object_ref> client::adopt(const Token& token, int grants) {
   return ref;
 }
 
-void client::adopt_markers(const json& value,
-                           std::vector<std::shared_ptr<object_ref>>& keep) {
+void client::adopt_markers(json& value, std::vector<std::shared_ptr<object_ref>>& keep,
+                           bool address) {
   if (value.is_array()) {
     for (auto& x : value)
-      adopt_markers(x, keep);
+      adopt_markers(x, keep, address);
   } else if (value.is_object()) {
     if (auto token = Token::from_marker(value)) {
       if (token->is_local()) {
         token->address = addr_; // an object of this client's server
         keep.push_back(adopt(*token, 1));
+        if (address)
+          value = token->to_marker();
       }
       // Another server's object was not counted for us: proxies made of it
       // register themselves there (BaseProxy::convert).
       return;
     }
     for (auto& [k, v] : value.items())
-      adopt_markers(v, keep);
+      adopt_markers(v, keep, address);
   }
 }
 

@@ -80,8 +80,11 @@ public:
   std::shared_ptr<object_ref> adopt(const Token& token, int grants);
 
   /// Converts every reference marker in a reply into adopted references, kept
-  /// in `keep` until the caller has made proxies of the ones it wants.
-  void adopt_markers(const json& value, std::vector<std::shared_ptr<object_ref>>& keep);
+  /// in `keep` until the caller has made proxies of the ones it wants. With
+  /// `address`, the markers also get this client's server address, so that
+  /// they mean the same object anywhere.
+  void adopt_markers(json& value, std::vector<std::shared_ptr<object_ref>>& keep,
+                     bool address = false);
 
   const Address& address() const noexcept { return addr_; }
   const std::string& authkey() const noexcept { return authkey_; }
