@@ -46,12 +46,8 @@ std::shared_ptr<object_ref> BaseProxy::adopt(const Token& t) const {
     return owner->adopt(full, 0); // counted by the reply that carried it
   // A proxy received from another node: register with its server, which is
   // expected to share this process's authkey.
-  auto other = client::for_address(full.address, owner->authkey(), owner->tls());
-  auto reply = other->call(0, "incref", {{"ids", json::array({full.id})}});
-  if (!reply.value("missing", json::array()).empty())
-    throw RemoteError("no managed object with id " + std::to_string(full.id) + " at "
-                      + full.address.to_string());
-  return other->adopt(full, 1);
+  return client::for_address(full.address, owner->authkey(), owner->tls())
+    ->adopt_counted(full);
 }
 
 std::uint64_t this_thread_number() {

@@ -296,6 +296,14 @@ std::shared_ptr<object_ref> client::adopt(const Token& token, int grants) {
   return ref;
 }
 
+std::shared_ptr<object_ref> client::adopt_counted(const Token& token) {
+  auto reply = call(0, "incref", {{"ids", json::array({token.id})}});
+  if (!reply.value("missing", json::array()).empty())
+    throw RemoteError("no managed object with id " + std::to_string(token.id) + " at "
+                      + token.address.to_string() + " (it was freed)");
+  return adopt(token, 1);
+}
+
 void client::adopt_markers(json& value, std::vector<std::shared_ptr<object_ref>>& keep,
                            bool address) {
   if (value.is_array()) {

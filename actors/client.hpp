@@ -79,6 +79,11 @@ public:
   /// server counted for this session.
   std::shared_ptr<object_ref> adopt(const Token& token, int grants);
 
+  /// A reference to `token`'s object that this session did not receive in a
+  /// reply (a proxy from another node, an actor handle): counted by an
+  /// incref first. RemoteError if the object is gone.
+  std::shared_ptr<object_ref> adopt_counted(const Token& token);
+
   /// Converts every reference marker in a reply into adopted references, kept
   /// in `keep` until the caller has made proxies of the ones it wants. With
   /// `address`, the markers also get this client's server address, so that

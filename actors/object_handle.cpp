@@ -112,11 +112,7 @@ std::shared_ptr<object_ref> ref_of_handle(caf::actor_system& sys, const caf::act
   if (!cl)
     throw ValueError("no manager of " + token->address.to_string()
                      + " is known to this process: connect one with its authkey first");
-  auto reply = cl->call(0, "incref", {{"ids", json::array({token->id})}});
-  if (!reply.value("missing", json::array()).empty())
-    throw RemoteError("no managed object with id " + std::to_string(token->id) + " at "
-                      + token->address.to_string() + " (it was freed)");
-  return cl->adopt(*token, 1);
+  return cl->adopt_counted(*token);
 }
 
 } // namespace mpactor
