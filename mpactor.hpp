@@ -17,11 +17,11 @@
 #include <mpactor/shm/typecodes.hpp>
 #include <mpactor/shm/value.hpp>
 
-#include <mpactor/actors/actor_context.hpp>
-#include <mpactor/actors/auto_proxy.hpp>
-#include <mpactor/actors/base_manager.hpp>
-#include <mpactor/actors/batch.hpp>
-#include <mpactor/actors/json.hpp>
-#include <mpactor/actors/object_handle.hpp>
-#include <mpactor/actors/object_messages.hpp>
-#include <mpactor/actors/sync_manager.hpp>
+#include <mpactor/actors/runtime/actor_context.hpp>
+#include <mpactor/actors/proxies/auto_proxy.hpp>
+#include <mpactor/actors/manager/base_manager.hpp>
+#include <mpactor/actors/proxies/batch.hpp>
+#include <mpactor/actors/core/json.hpp>
+#include <mpactor/actors/proxies/object_handle.hpp>
+#include <mpactor/actors/objects/object_messages.hpp>
+#include <mpactor/actors/manager/sync_manager.hpp>

@@ -28,7 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <mpactor/actors/handshake.hpp>
+#include <mpactor/actors/wire/handshake.hpp>
 #include <mpactor/mpactor.hpp>
 
 extern char** environ;

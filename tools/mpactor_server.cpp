@@ -21,7 +21,7 @@
 #include <sstream>
 #include <string>
 
-#include <mpactor/actors/handshake.hpp>
+#include <mpactor/actors/wire/handshake.hpp>
 #include <mpactor/mpactor.hpp>
 
 namespace {

@@ -12,8 +12,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <mpactor/actors/frame_socket.hpp>
-#include <mpactor/actors/handshake.hpp>
+#include <mpactor/actors/wire/frame_socket.hpp>
+#include <mpactor/actors/wire/handshake.hpp>
 #include <mpactor/mpactor.hpp>
 
 using namespace mpactor;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include <mpactor/actors/wire_frame.hpp>
+#include <mpactor/actors/wire/wire_frame.hpp>
 
 using namespace mpactor;
 

@@ -1,0 +1,61 @@
+#pragma once
+
+// DictProxy: a managed dict (Python's DictProxy). Keys are json values (str,
+// int, ...) in insertion order. get(key) of a missing key raises KeyError;
+// get(key, default) returns the default. items(), update() and copy() are one
+// round trip for the whole dict.
+
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+#include <mpactor/actors/proxies/base_proxy.hpp>
+
+namespace mpactor {
+
+class DictProxy : public BaseProxy {
+public:
+  using BaseProxy::BaseProxy;
+
+  void set(const json& key, const json& value) const {
+    call("set", {{"key", key}, {"value", value}});
+  }
+  json get(const json& key) const { return call("get", {{"key", key}}); }
+  json get(const json& key, const json& fallback) const {
+    return call("get", {{"key", key}, {"default", fallback}});
+  }
+  template <class T>
+  T get(const json& key) const { return call_as<T>("get", {{"key", key}}); }
+  template <class T>
+  T get(const json& key, const json& fallback) const {
+    return call_as<T>("get", {{"key", key}, {"default", fallback}});
+  }
+  bool contains(const json& key) const {
+    return call("contains", {{"key", key}}).get<bool>();
+  }
+  json pop(const json& key) const { return call("pop", {{"key", key}}); }
+  json pop(const json& key, const json& fallback) const {
+    return call("pop", {{"key", key}, {"default", fallback}});
+  }
+  /// Removes `key`; KeyError if missing.
+  void erase(const json& key) const { call("erase", {{"key", key}}); }
+  std::vector<json> keys() const { return call("keys").get<std::vector<json>>(); }
+  std::vector<json> values() const { return call("values").get<std::vector<json>>(); }
+  std::vector<std::pair<json, json>> items() const {
+    std::vector<std::pair<json, json>> out;
+    for (auto& kv : call("items"))
+      out.emplace_back(kv[0], kv[1]);
+    return out;
+  }
+  std::size_t size() const { return call("size").get<std::size_t>(); }
+  /// Sets every key of `items` (a json object, or a list of [key, value]).
+  void update(const json& items) const { call("update", {{"items", items}}); }
+  json setdefault(const json& key, const json& fallback = json{}) const {
+    return call("setdefault", {{"key", key}, {"default", fallback}});
+  }
+  void clear() const { call("clear"); }
+  /// The whole dict as a json object (non-string keys as their JSON text).
+  json copy() const { return call("copy"); }
+};
+
+} // namespace mpactor
