@@ -2,15 +2,17 @@
 // (Python's `BaseManager(...).get_server().serve_forever()` as a program).
 //
 //   mpactor-server [--host HOST] [--port PORT] [--authkey-file FILE]
-//                  [--max-frame BYTES] [--tls CERT KEY CA]
+//                  [--max-frame BYTES] [--tls CERT KEY CA] [limits...]
 //   mpactor-server --stats HOST:PORT [--authkey-file FILE]
 //
 // The authkey comes from FILE or from the environment variable
 // MPACTOR_AUTHKEY, never from the command line (other users can read it
 // there) and it is never logged. Without one, the server makes a random key
 // and only serves on loopback; binding beyond loopback without a key is
-// refused. One log line per client connect and disconnect goes to stderr;
-// SIGTERM or SIGINT ends it cleanly.
+// refused. The key is then kept out of core dumps, the process is made
+// non-dumpable and MPACTOR_AUTHKEY is removed from its environment. One log
+// line per client connect and disconnect goes to stderr; SIGTERM or SIGINT
+// ends it cleanly. The limits (server_limits.hpp) each have a flag.
 
 #include <csignal>
 #include <cstdio>
@@ -22,6 +24,7 @@
 #include <string>
 
 #include <mpactor/actors/wire/handshake.hpp>
+#include <mpactor/actors/wire/secret.hpp>
 #include <mpactor/mpactor.hpp>
 
 namespace {
@@ -34,12 +37,29 @@ void on_signal(int) {
 }
 
 void usage(std::ostream& out) {
+  mpactor::server_limits d;
   out << "usage: mpactor-server [--host HOST] [--port PORT] [--authkey-file FILE]\n"
-         "                      [--max-frame BYTES] [--tls CERT KEY CA]\n"
+         "                      [--max-frame BYTES] [--tls CERT KEY CA] [limits]\n"
          "       mpactor-server --stats HOST:PORT [--authkey-file FILE]\n"
          "Serves a SyncManager (dict, list, Namespace, Queue, locks, ...).\n"
          "The authkey is read from FILE or from $MPACTOR_AUTHKEY, never from\n"
-         "the command line. Default: 127.0.0.1, a free port, a random key.\n";
+         "the command line. Default: 127.0.0.1, a free port, a random key.\n"
+         "Limits (default):\n"
+         "  --max-clients N            connections at once ("
+      << d.max_clients << ", and the fd limit less 32)\n"
+         "  --max-pending-calls N      unanswered calls per connection ("
+      << d.max_pending_calls << ")\n"
+         "  --max-frame BYTES          largest frame after authentication ("
+      << d.max_frame << ")\n"
+         "  --preauth-max-frame BYTES  largest frame before it ("
+      << d.preauth_max_frame << ")\n"
+         "  --handshake-timeout MS     time to authenticate ("
+      << d.handshake_timeout.count() << ")\n"
+         "  --output-limit HARD SOFT SECONDS\n"
+         "                             unsent reply bytes that close a connection ("
+      << d.output_hard_limit << " " << d.output_soft_limit << " " << d.output_soft_seconds.count()
+      << ")\n"
+         "  --io-threads N             event-loop threads (0: one per core)\n";
 }
 
 std::string read_key_file(const std::string& path) {
@@ -59,7 +79,19 @@ std::string read_key_file(const std::string& path) {
 int main(int argc, char** argv) {
   mpactor::Address addr;
   std::string key_file, stats_of;
-  std::size_t max_frame = 0;
+  mpactor::server_limits limits;
+  auto number = [](const std::string& flag, const std::string& text) {
+    try {
+      std::size_t used = 0;
+      auto v = std::stoull(text, &used);
+      if (used != text.size())
+        throw std::invalid_argument(text);
+      return static_cast<std::size_t>(v);
+    } catch (const std::exception&) {
+      std::cerr << "mpactor-server: " << flag << " takes a number, not '" << text << "'\n";
+      std::exit(2);
+    }
+  };
   mpactor::TlsConfig tls;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -80,7 +112,21 @@ int main(int argc, char** argv) {
     } else if (a == "--authkey-file") {
       key_file = value();
     } else if (a == "--max-frame") {
-      max_frame = static_cast<std::size_t>(std::stoull(value()));
+      limits.max_frame = number(a, value());
+    } else if (a == "--max-clients") {
+      limits.max_clients = number(a, value());
+    } else if (a == "--max-pending-calls") {
+      limits.max_pending_calls = number(a, value());
+    } else if (a == "--preauth-max-frame") {
+      limits.preauth_max_frame = number(a, value());
+    } else if (a == "--handshake-timeout") {
+      limits.handshake_timeout = std::chrono::milliseconds(number(a, value()));
+    } else if (a == "--output-limit") {
+      limits.output_hard_limit = number(a, value());
+      limits.output_soft_limit = number(a, value());
+      limits.output_soft_seconds = std::chrono::seconds(number(a, value()));
+    } else if (a == "--io-threads") {
+      limits.io_threads = static_cast<unsigned>(number(a, value()));
     } else if (a == "--tls") {
       tls.certificate_file = value();
       tls.private_key_file = value();
@@ -103,6 +149,12 @@ int main(int argc, char** argv) {
       key = read_key_file(key_file);
     else if (const char* env = std::getenv("MPACTOR_AUTHKEY"))
       key = env;
+    if (std::getenv("MPACTOR_AUTHKEY") != nullptr) {
+      // Out of /proc/PID/environ and of what children inherit.
+      auto* env = std::getenv("MPACTOR_AUTHKEY");
+      std::memset(env, 0, std::strlen(env));
+      unsetenv("MPACTOR_AUTHKEY");
+    }
     if (!stats_of.empty()) {
       auto colon = stats_of.rfind(':');
       if (colon == std::string::npos)
@@ -117,6 +169,7 @@ int main(int argc, char** argv) {
       std::cout << m.stats().dump(2) << "\n";
       return 0;
     }
+    mpactor::harden_process();
     bool random_key = key.empty();
     mpactor::SyncManager manager{addr, random_key ? mpactor::random_bytes(32) : key};
     if (random_key && !(addr.host == "127.0.0.1" || addr.host == "localhost" || addr.host == "::1"))
@@ -125,8 +178,7 @@ int main(int argc, char** argv) {
     if (tls.enabled())
       manager.set_tls(tls);
     auto& srv = manager.get_server();
-    if (max_frame > 0)
-      srv.set_max_frame(max_frame);
+    srv.set_limits(limits);
     srv.set_logger([](const std::string& line) { std::cerr << "mpactor-server: " << line << std::endl; });
     running = &srv;
     std::signal(SIGTERM, on_signal);

@@ -72,12 +72,8 @@ std::string client_key(const Address& addr, const std::string& authkey, const vo
          + authkey;
 }
 
-std::uint64_t new_session_id() {
-  auto bytes = random_bytes(8);
-  std::uint64_t id = 0;
-  for (unsigned char c : bytes)
-    id = (id << 8) | c;
-  return id == 0 ? 1 : id;
+std::string new_session_key() {
+  return random_bytes(session_key_size);
 }
 
 } // namespace
@@ -85,7 +81,7 @@ std::uint64_t new_session_id() {
 client::client(Address addr, std::string authkey, std::shared_ptr<ssl_ctx_st> tls,
                std::string lineage)
   : addr_(std::move(addr)), authkey_(std::move(authkey)), tls_(std::move(tls)),
-    session_(new_session_id()), pid_(getpid()), serial_(next_serial++),
+    session_(new_session_key()), pid_(getpid()), serial_(next_serial++),
     lineage_(lineage.empty() ? client_key(addr_, authkey_, tls_.get()) + "#"
                                  + std::to_string(serial_)
                              : std::move(lineage)) {

@@ -93,7 +93,8 @@ public:
 
   const Address& address() const noexcept { return addr_; }
   const std::string& authkey() const noexcept { return authkey_; }
-  std::uint64_t session() const noexcept { return session_; }
+  /// The key that names this process's session to the server (handshake.hpp).
+  const std::string& session_key() const noexcept { return session_; }
 
   /// How long connecting and authenticating may take.
   static constexpr std::chrono::milliseconds connect_timeout{5000};
@@ -121,7 +122,7 @@ private:
   Address addr_;
   std::string authkey_;
   std::shared_ptr<ssl_ctx_st> tls_;
-  std::uint64_t session_;
+  std::string session_;
   pid_t pid_;
   bool regrant_pending_ = false; // guarded by mtx_
   std::uint64_t incarnation_ = 0;  // guarded by mtx_: the server run first reached

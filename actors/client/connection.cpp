@@ -45,7 +45,7 @@ connection::~connection() {
 }
 
 connection::connection(const Address& addr, const std::string& authkey,
-                       std::uint64_t session, std::chrono::milliseconds timeout,
+                       const std::string& session_key, std::chrono::milliseconds timeout,
                        ssl_ctx_st* tls)
   : sock_(open_socket(addr, timeout)) {
   {
@@ -56,7 +56,7 @@ connection::connection(const Address& addr, const std::string& authkey,
   try {
     if (tls != nullptr)
       sock_.start_tls(tls, false, std::chrono::steady_clock::now() + timeout);
-    incarnation_ = client_handshake(sock_, authkey, session, timeout);
+    incarnation_ = client_handshake(sock_, authkey, session_key, timeout);
   } catch (...) {
     std::lock_guard<std::mutex> guard{all_mtx()};
     all().erase(this); // no destructor runs for a constructor that throws

@@ -35,7 +35,7 @@ public:
   /// Connects (over TLS when `tls` is set) and authenticates, giving up
   /// after `timeout`.
   connection(const Address& addr, const std::string& authkey,
-             std::uint64_t session, std::chrono::milliseconds timeout,
+             const std::string& session_key, std::chrono::milliseconds timeout,
              ssl_ctx_st* tls = nullptr);
 
   /// Calls `method` of `object` with `args`; returns the result or throws

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <mpactor/actors/wire/handshake.hpp>
+#include <mpactor/actors/wire/secret.hpp>
 #include <mpactor/shm/error.hpp>
 
 namespace mpactor {
@@ -23,6 +24,7 @@ struct BaseManager::state {
   std::shared_ptr<ssl_ctx_st> tls_server; // set_tls: for the server side
   std::shared_ptr<ssl_ctx_st> tls_client; // set_tls: for this process's links
   std::shared_ptr<client> link; // made by start() or connect()
+  server_limits limits;
   bool connected = false;
   bool shut_down = false;
 };
@@ -78,9 +80,11 @@ void BaseManager::start(std::function<void()> initializer) {
     ::close(fds[0]);
     std::signal(SIGINT, SIG_IGN); // Ctrl-C is for the parent to handle
     exit_with_parent(parent);
+    harden_process(); // the key is not to be read from a core or by ptrace
     if (initializer)
       initializer();
     server srv{st->address, st->authkey, st->registry, st->tls_server};
+    srv.set_limits(st->limits);
     auto port = srv.address().port;
     (void) !::write(fds[1], &port, sizeof(port));
     ::close(fds[1]);
@@ -155,15 +159,22 @@ const std::string& BaseManager::authkey() const {
 }
 
 server& BaseManager::get_server() {
-  if (!st_->local_server)
+  if (!st_->local_server) {
     st_->local_server = std::make_unique<server>(st_->address, st_->authkey, st_->registry,
                                                  st_->tls_server);
+    st_->local_server->set_limits(st_->limits);
+  }
   st_->address = st_->local_server->address();
   return *st_->local_server;
 }
 
 void BaseManager::register_factory(const std::string& type_id, object_factory factory) {
   st_->registry->add(type_id, std::move(factory));
+}
+
+void BaseManager::set_limits(const server_limits& limits) {
+  limits.validate();
+  st_->limits = limits;
 }
 
 void BaseManager::set_tls(const TlsConfig& config) {

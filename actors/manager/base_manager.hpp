@@ -69,6 +69,11 @@ public:
   /// A server in this process on address(); call serve_forever() on it.
   server& get_server();
 
+  /// The limits of the server this manager starts or gets (server_limits.hpp:
+  /// clients, pending calls, frame sizes, output buffers, I/O threads); set
+  /// before start() or get_server(). ValueError if one cannot work.
+  void set_limits(const server_limits& limits);
+
   /// Makes every link of this manager mutual TLS (see tls_config.hpp); set
   /// before start(), connect() or get_server(). ValueError if a file
   /// cannot be loaded.

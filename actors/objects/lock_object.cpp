@@ -55,6 +55,16 @@ void lock_object::expire(call_context& ctx, std::uint64_t ticket) {
     ctx.deliver(w->promise, w->who, false);
 }
 
+void lock_object::undelivered(call_context& ctx, std::uint64_t connection,
+                              const std::string& method, json& result) {
+  // A hold whose grant was never read: nobody can release it.
+  if (method == "acquire" && result == true && owner_ && owner_->connection == connection) {
+    owner_.reset();
+    count_ = 0;
+    hand_on(ctx);
+  }
+}
+
 void lock_object::cancel(std::uint64_t connection) {
   waiters_.cancel(connection);
 }

@@ -28,6 +28,8 @@ public:
   outcome call(call_context& ctx, const std::string& method, json& args) override;
   void expire(call_context& ctx, std::uint64_t ticket) override;
   void cancel(std::uint64_t connection) override;
+  void undelivered(call_context& ctx, std::uint64_t connection, const std::string& method,
+                   json& result) override;
   void release(call_context& ctx, std::uint64_t session) override;
 
 private:

@@ -113,6 +113,14 @@ public:
     // nop
   }
 
+  /// The reply `result` to a `method` call of `connection` found the
+  /// connection gone before it was written: take back what it gave (a
+  /// Queue item returns to the head, a lock granted to it is released).
+  virtual void undelivered(call_context&, std::uint64_t /*connection*/,
+                           const std::string& /*method*/, json& /*result*/) {
+    // nop
+  }
+
   /// Session `session` is gone: release what it held.
   virtual void release(call_context&, std::uint64_t) {
     // nop

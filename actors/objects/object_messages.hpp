@@ -36,6 +36,9 @@
 //   (cancel_atom, uint64_t connection)    drop pending calls of a connection
 //   (release_atom, uint64_t session)      release what a session held
 //   (expire_atom, uint64_t ticket)        a deferred call timed out
+//   (undelivered_atom, uint64_t connection, std::string method, json result)
+//                                         a reply whose connection was gone
+//                                         comes back (a Queue item returns)
 //
 // A caller is (session, connection, thread): locks are owned by
 // (session, thread), so ownership follows the calling process and thread
@@ -65,6 +68,7 @@ using cancel_atom = caf::atom_constant<caf::atom("mpcancel")>;
 using release_atom = caf::atom_constant<caf::atom("mprelease")>;
 using expire_atom = caf::atom_constant<caf::atom("mpexpire")>;
 using token_atom = caf::atom_constant<caf::atom("mptoken")>;
+using undelivered_atom = caf::atom_constant<caf::atom("mpundeliv")>;
 
 /// Who makes a call.
 struct caller {

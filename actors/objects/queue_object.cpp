@@ -110,6 +110,20 @@ void queue_object::expire(call_context& ctx, std::uint64_t ticket) {
   }
 }
 
+void queue_object::undelivered(call_context& ctx, std::uint64_t, const std::string& method,
+                               json& result) {
+  if (method != "get")
+    return;
+  // The item never reached its taker: it is the next one again.
+  if (!getters_.empty()) {
+    auto w = getters_.pop_front();
+    ctx.deliver(w.promise, w.who, std::move(result));
+    return;
+  }
+  table_.hold(result);
+  items_.push_front(std::move(result));
+}
+
 void queue_object::cancel(std::uint64_t connection) {
   getters_.cancel(connection);
   for (auto& w : putters_.items())

@@ -25,6 +25,8 @@ public:
   outcome call(call_context& ctx, const std::string& method, json& args) override;
   void expire(call_context& ctx, std::uint64_t ticket) override;
   void cancel(std::uint64_t connection) override;
+  void undelivered(call_context& ctx, std::uint64_t connection, const std::string& method,
+                   json& result) override;
 
 private:
   bool is_full() const { return maxsize_ > 0 && items_.size() >= maxsize_; }

@@ -75,6 +75,15 @@ caf::behavior object_actor(caf::stateful_actor<object_actor_state>* self,
     [self](cancel_atom, std::uint64_t connection) {
       self->state.object->cancel(connection);
     },
+    [self](undelivered_atom, std::uint64_t connection, const std::string& method,
+           json& result) {
+      caller nobody;
+      call_context ctx{self, nobody, *self->state.table};
+      guarded([&]() -> outcome {
+        self->state.object->undelivered(ctx, connection, method, result);
+        return json{};
+      });
+    },
     [self](release_atom, std::uint64_t session) {
       caller nobody;
       call_context ctx{self, nobody, *self->state.table};

@@ -2,19 +2,22 @@
 
 // server: a manager's server (Python's managers.Server).
 //
-// It listens on a TCP address, authenticates each connection (handshake.hpp),
-// and serves it on a thread of its own. The objects are CAF actors
-// (object_actor) in the server's actor system; a connection's thread is
-// itself a CAF execution unit, so a call runs its object's actor right there
-// and the reply is written by the connection's actor_companion: no thread
-// hop between the socket and the object, which is what makes a synchronous
-// call about as fast as a TCP round trip. A call that must wait (Queue.get,
-// acquire) is a deferred reply: the thread goes on reading, and the reply is
-// written from wherever the call completes.
+// One event loop (Boost.Asio) on a fixed number of I/O threads serves every
+// connection: the acceptor hands each new socket to a client_connection,
+// which runs TLS and the handshake, then reads calls. The objects are CAF
+// actors (object_actor); an I/O thread is itself a CAF execution unit
+// (io_unit), so a call runs its object's actor on the thread that read it
+// and the reply is written from there: no thread hop between the socket and
+// the object. A call that must wait (Queue.get, acquire) is a deferred
+// reply, appended to its connection's output by whichever thread completes
+// it. Nobody waits on a slow reader: each connection has its own output
+// buffer with limits (server_limits.hpp).
 //
-// Object 0 is the manager itself: create, incref, decref, shutdown, stats.
-// A connection that closes cancels its pending calls; a session whose last
-// connection closes gives back its references and the locks it held.
+// Object 0 is the manager itself (manager_service.hpp). A connection that
+// closes cancels its pending calls; a reply that finds its connection gone
+// goes back to its object (a Queue item returns to the head); a session
+// whose last connection closes gives back its references and the locks it
+// held (session_table.hpp).
 
 #include <atomic>
 #include <condition_variable>
@@ -28,6 +31,7 @@
 
 #include <mpactor/actors/core/address.hpp>
 #include <mpactor/actors/runtime/object_registry.hpp>
+#include <mpactor/actors/server/server_limits.hpp>
 
 struct ssl_ctx_st;
 
@@ -63,6 +67,11 @@ public:
   /// Frames larger than `bytes` drop their connection (default 64 MiB).
   /// Set before serve_forever().
   void set_max_frame(std::size_t bytes);
+
+  /// Every limit (server_limits.hpp); ValueError if one cannot work. Set
+  /// before serve_forever().
+  void set_limits(const server_limits& limits);
+  const server_limits& limits() const noexcept;
 
   /// Receives one line per client connect, disconnect and refused handshake
   /// (never the authkey). Set before serve_forever().

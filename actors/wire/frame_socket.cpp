@@ -269,8 +269,6 @@ std::optional<wire_frame> frame_socket::read(std::optional<time_point> deadline)
         begin_ += 4 + size;
         return frame;
       }
-      if (buf_.size() < 4 + size && begin_ == 0)
-        buf_.resize(4 + size);
     }
     if (!fill(deadline))
       return std::nullopt;

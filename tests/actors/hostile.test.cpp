@@ -29,7 +29,7 @@ std::unique_ptr<frame_socket> raw_connect(const SyncManager& m) {
 
 std::unique_ptr<frame_socket> authenticated(const SyncManager& m) {
   auto sock = raw_connect(m);
-  client_handshake(*sock, m.authkey(), 4242, std::chrono::milliseconds(5000));
+  client_handshake(*sock, m.authkey(), random_bytes(session_key_size), std::chrono::milliseconds(5000));
   return sock;
 }
 
@@ -105,7 +105,7 @@ TEST_CASE("A faked handshake digest is refused and the client gets Authenticatio
   auto m = Manager();
   witness w{m};
   auto sut = raw_connect(m);
-  CHECK_THROWS_AS(client_handshake(*sut, "not the key", 1, std::chrono::milliseconds(5000)),
+  CHECK_THROWS_AS(client_handshake(*sut, "not the key", random_bytes(session_key_size), std::chrono::milliseconds(5000)),
                   AuthenticationError);
   CHECK(w.intact());
   BaseManager wrong{m.address(), "wrong key"};

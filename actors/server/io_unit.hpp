@@ -1,0 +1,66 @@
+#pragma once
+
+// io_unit: an event-loop thread as a CAF execution unit.
+//
+// An object actor that receives a call from an I/O thread runs right there,
+// when the thread drains its unit after handing over what it read, instead
+// of waking a scheduler thread: no thread hop between the socket and the
+// object, which is what makes a synchronous call about as fast as a round
+// trip. Actors made runnable by other threads, and actors with more mail
+// than one turn takes, go to the scheduler as usual.
+
+#include <deque>
+#include <thread>
+
+#include <caf/actor_system.hpp>
+#include <caf/execution_unit.hpp>
+#include <caf/resumable.hpp>
+#include <caf/scheduler/abstract_coordinator.hpp>
+
+namespace mpactor {
+
+class io_unit final : public caf::execution_unit {
+public:
+  explicit io_unit(caf::actor_system& sys)
+    : caf::execution_unit(&sys), owner_(std::this_thread::get_id()) {
+    // nop
+  }
+
+  void exec_later(caf::resumable* job) override {
+    if (std::this_thread::get_id() == owner_)
+      runnable_.push_back(job);
+    else
+      system_->scheduler().enqueue(job); // our reference goes with it
+  }
+
+  /// Runs what became runnable on this thread.
+  void drain() {
+    while (!runnable_.empty()) {
+      auto job = runnable_.front();
+      runnable_.pop_front();
+      switch (job->resume(this, max_throughput)) {
+        case caf::resumable::resume_later:
+          system_->scheduler().enqueue(job);
+          break;
+        case caf::resumable::done:
+        case caf::resumable::awaiting_message:
+        case caf::resumable::shutdown_execution_unit:
+          caf::intrusive_ptr_release(job); // the reference enqueue() took
+          break;
+      }
+    }
+  }
+
+  /// The unit of the calling I/O thread (none on other threads).
+  static io_unit*& current() noexcept {
+    thread_local io_unit* unit = nullptr;
+    return unit;
+  }
+
+private:
+  static constexpr std::size_t max_throughput = 64;
+  std::thread::id owner_;
+  std::deque<caf::resumable*> runnable_;
+};
+
+} // namespace mpactor

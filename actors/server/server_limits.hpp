@@ -1,0 +1,61 @@
+#pragma once
+
+// server_limits: every resource a client can make a manager's server spend,
+// with a name and a default (as Redis' maxclients, client-query-buffer-limit
+// and client-output-buffer-limit).
+//
+// Set them on a server before serve_forever() (server::set_limits), on a
+// BaseManager before start() or get_server() (BaseManager::set_limits), or
+// on the command line of mpactor-server (--max-clients, ...). What a client
+// sees when it reaches each one is said beside it.
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace mpactor {
+
+struct server_limits {
+  /// Connections served at once. One more is told "the server has reached
+  /// its client limit" and closed: the client raises ConnectionError at
+  /// once. Also capped by the process's file-descriptor limit (less 32).
+  std::size_t max_clients = 10000;
+
+  /// Calls of one connection that may wait for their reply at once (a
+  /// blocked Queue.get, a pipelined batch). One more is answered at once
+  /// with an error (RemoteError "too many pending calls").
+  std::size_t max_pending_calls = 65536;
+
+  /// Largest frame after authentication. A larger one closes the
+  /// connection (its calls fail with ConnectionError).
+  std::size_t max_frame = std::size_t{64} << 20;
+
+  /// Largest frame before authentication: the handshake's messages are
+  /// about 100 bytes, so a peer that claims more is dropped unread.
+  std::size_t preauth_max_frame = 1024;
+
+  /// Time a new connection has to finish TLS and the handshake.
+  std::chrono::milliseconds handshake_timeout{5000};
+
+  /// Unsent reply bytes of one connection past which it is closed at once
+  /// (a client that does not read). A single reply larger than this is
+  /// still sent whole to a client that reads.
+  std::size_t output_hard_limit = std::size_t{64} << 20;
+
+  /// Unsent reply bytes that, held for output_soft_seconds, close the
+  /// connection.
+  std::size_t output_soft_limit = std::size_t{16} << 20;
+  std::chrono::seconds output_soft_seconds{10};
+
+  /// Threads that run the event loop (and the calls of object actors, which
+  /// run on the thread that read them). 0: one per core.
+  unsigned io_threads = 0;
+
+  /// Throws ValueError naming the first limit that cannot work.
+  void validate() const;
+
+  /// One line for logs: "max_clients=10000 max_pending_calls=...".
+  std::string to_string() const;
+};
+
+} // namespace mpactor
