@@ -1,0 +1,49 @@
+#pragma once
+
+// pickle_reader: reads one pickle that a Python peer sent into an
+// mpactor::json, in the forms of python_value.hpp.
+//
+// It reads protocols 2 to 5 as CPython writes them for the values of
+// python_value.hpp, and the opcodes multiprocessing.managers puts on the wire.
+// It never imports, calls or evaluates anything: a global names one entry of
+// a fixed table (bytearray, set, frozenset, slice, range, list, bytes and
+// _codecs.encode as protocol 2 writes bytes; the Token, RebuildProxy and proxy
+// classes of multiprocessing.managers; a list of exception classes), and
+// what REDUCE, NEWOBJ and BUILD may do with it is fixed too. Any other global
+// (os.system, builtins.eval, a __main__ class) is refused by name.
+//
+// Reading is in two steps: the opcodes build a graph of values (memo entries
+// are shared, as in Python), then the graph becomes a json tree. A value that
+// contains itself is refused there; every limit of pickle_limits is checked
+// as it is reached, so a hostile pickle costs bounded time and memory. Any
+// failure is a pickle_error whose message names the cause. A reader holds
+// only its limits: one may be used from any number of threads.
+
+#include <string_view>
+
+#include <mpactor/actors/core/json.hpp>
+#include <mpactor/actors/python/pickle_limits.hpp>
+
+namespace mpactor::python {
+
+class pickle_reader {
+public:
+  /// A reader with the given limits.
+  explicit pickle_reader(pickle_limits limits = {}) : limits_(limits) {
+    // nop
+  }
+
+  /// The limits this reader applies.
+  const pickle_limits& limits() const noexcept {
+    return limits_;
+  }
+
+  /// The value of one complete pickle (nothing may follow its STOP);
+  /// pickle_error if it is malformed, refused or over a limit.
+  json read(std::string_view pickle) const;
+
+private:
+  pickle_limits limits_;
+};
+
+} // namespace mpactor::python
