@@ -61,6 +61,16 @@ void client_connection::arm_read() {
 }
 
 void client_connection::on_readable(const boost::system::error_code& ec) {
+  auto* unit = io_unit::current();
+  if (unit != nullptr)
+    unit->busy_since = now_ns();
+  struct idle_again {
+    io_unit* u;
+    ~idle_again() {
+      if (u != nullptr)
+        u->busy_since = 0;
+    }
+  } idle{unit};
   bool alive = !ec && !closing_;
   if (alive) {
     reading = this;
@@ -82,7 +92,7 @@ void client_connection::on_readable(const boost::system::error_code& ec) {
   // Re-armed before the calls run: a ping that comes during a long call is
   // read (and answered) by another I/O thread.
   arm_read();
-  if (auto* unit = io_unit::current()) {
+  if (unit != nullptr) {
     reading = this;
     unit->drain();
     reading = nullptr;
@@ -155,6 +165,10 @@ void client_connection::on_frame(wire_frame&& f) {
   }
   if (phase_ != phase::handshake)
     throw protocol_error("a frame before TLS was established");
+  if (f.method == "hello" && !hello_seen_) {
+    hello_seen_ = true;
+    return;
+  }
   std::string key;
   try {
     key = handshake_->check(f, host_.authkey());

@@ -152,6 +152,7 @@ private:
   // Read side: touched by the one thread running on_readable.
   frame_reader reader_;
   std::optional<server_handshake> handshake_;
+  bool hello_seen_ = false;
   std::unique_ptr<tls_filter> tls_;
   std::atomic<std::size_t> input_bytes_{0};
 

@@ -9,6 +9,8 @@
 // trip. Actors made runnable by other threads, and actors with more mail
 // than one turn takes, go to the scheduler as usual.
 
+#include <atomic>
+#include <cstdint>
 #include <deque>
 #include <thread>
 
@@ -50,6 +52,9 @@ public:
       }
     }
   }
+
+  /// When this thread started handling an event (0: it waits for one).
+  std::atomic<std::int64_t> busy_since{0};
 
   /// The unit of the calling I/O thread (none on other threads).
   static io_unit*& current() noexcept {

@@ -74,7 +74,8 @@ std::string server_limits::to_string() const {
       << " max_frame=" << max_frame << " preauth_max_frame=" << preauth_max_frame
       << " handshake_timeout_ms=" << handshake_timeout.count()
       << " output_hard_limit=" << output_hard_limit << " output_soft_limit=" << output_soft_limit
-      << " output_soft_seconds=" << output_soft_seconds.count() << " io_threads=" << io_threads;
+      << " output_soft_seconds=" << output_soft_seconds.count() << " io_threads=" << io_threads
+      << " extra_io_threads=" << extra_io_threads;
   return out.str();
 }
 
@@ -113,6 +114,17 @@ struct server::impl final : connection_host {
 
   std::mutex tick_mtx;
   std::condition_variable tick_cv;
+
+  // The I/O threads' units (to see whether all are busy) and the extra
+  // threads started while they were.
+  std::mutex units_mtx;
+  std::vector<io_unit*> units; // guarded by units_mtx
+  struct extra_thread {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<extra_thread> extras; // guarded by units_mtx
+  std::atomic<std::uint64_t> extras_started{0};
 
   impl(const Address& bind, std::string authkey, std::shared_ptr<const object_registry> reg)
     : addr(bind), key(authkey), registry(std::move(reg)) {
@@ -364,19 +376,65 @@ struct server::impl final : connection_host {
 
   // -- the loop --------------------------------------------------------------------
 
-  void run_io_thread() {
+  void run_io_thread(bool extra, std::shared_ptr<std::atomic<bool>> done) {
     io_unit unit{*sys};
     io_unit::current() = &unit;
+    {
+      std::lock_guard<std::mutex> guard{units_mtx};
+      units.push_back(&unit);
+    }
+    auto idle_since = std::chrono::steady_clock::now();
     for (;;) {
       try {
-        ioc.run();
-        break;
+        if (!extra) {
+          ioc.run();
+          break;
+        }
+        // An extra thread ends once it has had nothing to do for 5 s.
+        auto now = std::chrono::steady_clock::now();
+        if (ioc.run_one_for(std::chrono::milliseconds(200)) > 0)
+          idle_since = now;
+        else if (ioc.stopped() || now - idle_since > std::chrono::seconds(5))
+          break;
       } catch (const std::exception& e) {
         log(std::string{"event loop: "} + e.what());
       }
     }
     unit.drain();
+    {
+      std::lock_guard<std::mutex> guard{units_mtx};
+      units.erase(std::find(units.begin(), units.end(), &unit));
+    }
     io_unit::current() = nullptr;
+    if (done)
+      *done = true;
+  }
+
+  // Adds a thread when every I/O thread has been busy in one event for
+  // 100 ms: a long call must not keep the other clients unread.
+  void add_thread_if_all_busy() {
+    auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                 std::chrono::steady_clock::now().time_since_epoch())
+                 .count();
+    std::lock_guard<std::mutex> guard{units_mtx};
+    for (auto* u : units) {
+      auto since = u->busy_since.load();
+      if (since == 0 || now - since < 100'000'000)
+        return;
+    }
+    extras.erase(std::remove_if(extras.begin(), extras.end(),
+                                [](extra_thread& t) {
+                                  if (!*t.done)
+                                    return false;
+                                  t.thread.join();
+                                  return true;
+                                }),
+                 extras.end());
+    if (extras.size() >= lim.extra_io_threads || stopping)
+      return;
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    ++extras_started;
+    extras.push_back({std::thread{[this, done] { run_io_thread(true, done); }}, done});
   }
 
   // Four times a second: handshake deadlines, soft output limits, pongs
@@ -386,6 +444,7 @@ struct server::impl final : connection_host {
     while (!tick_cv.wait_for(guard, std::chrono::milliseconds(250),
                              [&] { return stopping.load(); })) {
       guard.unlock();
+      add_thread_if_all_busy();
       for (auto& c : snapshot())
         c->tick(std::chrono::steady_clock::now());
       guard.lock();
@@ -412,7 +471,7 @@ struct server::impl final : connection_host {
                                      : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < n; ++i)
-      threads.emplace_back([this] { run_io_thread(); });
+      threads.emplace_back([this] { run_io_thread(false, nullptr); });
     std::thread tick{[this] { ticker(); }};
     // Waits for shutdown(): a signal handler may call it, so it only writes
     // to a pipe.
@@ -443,6 +502,15 @@ struct server::impl final : connection_host {
     ioc.stop();
     for (auto& t : threads)
       t.join();
+    {
+      std::vector<extra_thread> rest;
+      {
+        std::lock_guard<std::mutex> guard{units_mtx};
+        rest.swap(extras);
+      }
+      for (auto& t : rest)
+        t.thread.join();
+    }
     {
       std::lock_guard<std::mutex> guard{mtx};
       connections.clear();
@@ -510,6 +578,7 @@ struct server::impl final : connection_host {
             {"refused_max_clients", refused_max_clients.load()},
             {"refused_fd_limit", accept->refused_at_fd_limit()},
             {"refused_pending_calls", refused_pending.load()},
+            {"extra_io_threads_started", extras_started.load()},
             {"memory_rss_bytes", resident_bytes()},
             {"limits", {{"max_clients", lim.max_clients},
                         {"max_clients_effective", effective_max_clients()},

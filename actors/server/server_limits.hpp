@@ -51,6 +51,11 @@ struct server_limits {
   /// run on the thread that read them). 0: one per core.
   unsigned io_threads = 0;
 
+  /// Threads added while every I/O thread has been busy in one call for
+  /// 100 ms (a registered C++ method that computes for seconds), so that
+  /// other clients are still read and answered; each ends after 5 s idle.
+  unsigned extra_io_threads = 8;
+
   /// Throws ValueError naming the first limit that cannot work.
   void validate() const;
 

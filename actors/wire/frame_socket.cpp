@@ -17,6 +17,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <mpactor/actors/wire/sigpipe_guard.hpp>
 #include <mpactor/shm/error.hpp>
 
 namespace mpactor {
@@ -71,6 +72,7 @@ void frame_socket::start_tls(ssl_ctx_st* ctx, bool server, time_point deadline) 
   SSL_set_fd(ssl_, fd_);
   fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK);
   for (;;) {
+    sigpipe_guard no_sigpipe;
     int rc = server ? SSL_accept(ssl_) : SSL_connect(ssl_);
     if (rc == 1)
       return;
@@ -92,6 +94,7 @@ bool frame_socket::fill_tls(std::optional<time_point> deadline) {
     int n, err;
     {
       std::lock_guard<std::mutex> guard{ssl_mtx_};
+      sigpipe_guard no_sigpipe; // a read may answer a renegotiation
       n = SSL_read(ssl_, buf_.data() + end_, static_cast<int>(buf_.size() - end_));
       err = n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl_, n);
     }
@@ -117,6 +120,7 @@ void frame_socket::write_tls(const std::string& bytes) {
     int n, err;
     {
       std::lock_guard<std::mutex> guard{ssl_mtx_};
+      sigpipe_guard no_sigpipe;
       n = SSL_write(ssl_, bytes.data() + done, static_cast<int>(bytes.size() - done));
       err = n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl_, n);
     }

@@ -3,6 +3,8 @@
 // handshake: mutual challenge-response on the authkey, before anything else.
 //
 // As Python 3.12's multiprocessing.connection, but both ways in one exchange:
+//   client -> server: "hello" (said at once: a TLS server drops a plaintext
+//                     client on its first bytes, instead of both waiting)
 //   server -> client: 32 random bytes (challenge S)
 //   client -> server: HMAC-SHA256(authkey, "mpactor client" + S),
 //                     32 random bytes (challenge C),

@@ -4,11 +4,17 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include <unistd.h>
 
+#include <openssl/ssl.h>
+
+#include <mpactor/actors/wire/frame_socket.hpp>
+#include <mpactor/actors/wire/sigpipe_guard.hpp>
 #include <mpactor/mpactor.hpp>
 
 using namespace mpactor;
@@ -61,11 +67,72 @@ TEST_CASE("Clients with certificates from the server's CA use it over TLS") {
   CHECK(shared.get<std::string>("from") == "server side");
 }
 
-TEST_CASE("A client without TLS is refused by a TLS server") {
+// How long a refusal took; it must be seen at once, not at a deadline
+// (the handshake's is 5 s): 2 s leaves room for a loaded machine.
+template <class F>
+std::chrono::milliseconds timed(F&& f) {
+  auto t0 = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now()
+                                                               - t0);
+}
+
+TEST_CASE("A client without TLS is refused by a TLS server at once") {
   auto server = tls_server();
   SyncManager sut{server.address(), "tls-test-key"};
-  CHECK_THROWS_AS(sut.connect(), Error);
+  auto took = timed([&] { CHECK_THROWS_AS(sut.connect(), ConnectionError); });
+  CHECK(took < std::chrono::seconds(2));
   CHECK(server.dict().size() == 0); // the server goes on serving
+}
+
+TEST_CASE("A TLS client is refused by a plaintext server at once") {
+  SyncManager server{Address{"127.0.0.1", 0}, "tls-test-key"};
+  server.start();
+  SyncManager sut{server.address(), "tls-test-key"};
+  sut.set_tls(tls("client"));
+  auto took = timed([&] { CHECK_THROWS_AS(sut.connect(), ConnectionError); });
+  CHECK(took < std::chrono::seconds(2));
+  CHECK(server.dict().size() == 0);
+}
+
+TEST_CASE("A wrong authkey inside TLS is an AuthenticationError") {
+  auto server = tls_server();
+  SyncManager sut{server.address(), "not-the-key"};
+  sut.set_tls(tls("client"));
+  CHECK_THROWS_AS(sut.connect(), AuthenticationError);
+  CHECK(server.dict().size() == 0);
+}
+
+TEST_CASE("A TLS server refuses TLS 1.1") {
+  auto server = tls_server();
+  auto& d = cert_dir();
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx{SSL_CTX_new(TLS_client_method()),
+                                                        SSL_CTX_free};
+  REQUIRE(ctx);
+  // A client that offers TLS 1.1 at most (allowed here on purpose).
+  SSL_CTX_set_security_level(ctx.get(), 0);
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_VERSION);
+  SSL_CTX_set_max_proto_version(ctx.get(), TLS1_1_VERSION);
+  SSL_CTX_set_cipher_list(ctx.get(), "DEFAULT:@SECLEVEL=0");
+  REQUIRE(SSL_CTX_use_certificate_chain_file(ctx.get(), (d + "/client.pem").c_str()) == 1);
+  REQUIRE(SSL_CTX_use_PrivateKey_file(ctx.get(), (d + "/client.key").c_str(), SSL_FILETYPE_PEM)
+          == 1);
+  int fd = frame_socket::connect_to(server.address(), std::chrono::steady_clock::now()
+                                                        + std::chrono::seconds(5));
+  std::unique_ptr<SSL, decltype(&SSL_free)> ssl{SSL_new(ctx.get()), SSL_free};
+  SSL_set_fd(ssl.get(), fd);
+  sigpipe_guard no_sigpipe; // the server closes as the client writes
+  auto took = timed([&] { CHECK(SSL_connect(ssl.get()) != 1); });
+  CHECK(took < std::chrono::seconds(2));
+  ::close(fd);
+  // The same client allowed TLS 1.2 gets in: the refusal was the version.
+  SSL_CTX_set_max_proto_version(ctx.get(), TLS1_2_VERSION);
+  int fd2 = frame_socket::connect_to(server.address(), std::chrono::steady_clock::now()
+                                                         + std::chrono::seconds(5));
+  std::unique_ptr<SSL, decltype(&SSL_free)> ok{SSL_new(ctx.get()), SSL_free};
+  SSL_set_fd(ok.get(), fd2);
+  CHECK(SSL_connect(ok.get()) == 1);
+  ::close(fd2);
 }
 
 TEST_CASE("A client whose certificate another CA signed is refused") {
