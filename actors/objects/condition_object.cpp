@@ -59,6 +59,8 @@ outcome condition_object::call(call_context& ctx, const std::string& m,
     }
     return json{};
   }
+  if (m == "n_waiting")
+    return cond_waiters_.size();
   return no_such_method("Condition", m);
 }
 

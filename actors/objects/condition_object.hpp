@@ -4,12 +4,14 @@
 // own RLock, as Python's default Condition).
 //
 //   acquire(block, timeout, thread) -> bool   release(thread)
-//   wait(timeout, thread) -> bool   notify(n = 1)   notify_all()
+//   wait(timeout, thread) -> bool   notify(n = 1)   notify_all()   n_waiting()
 // wait() releases the lock however deeply the caller holds it, waits for a
 // notify or the timeout, and answers once the caller holds the lock again at
 // the same depth: true if notified, false on timeout. wait, notify and
 // release without holding the lock are ValueErrors. A session that ends
-// gives the lock up and leaves the queues.
+// gives the lock up and leaves the queues. n_waiting() counts the waits that
+// no notify has reached yet (the ones a notify would wake), so a test can
+// know a waiter has reached the server.
 
 #include <optional>
 

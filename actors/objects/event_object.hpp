@@ -2,9 +2,10 @@
 
 // event_actor: the state and handlers of a managed Event.
 //
-//   is_set()   set()   clear()   wait(timeout) -> bool
+//   is_set()   set()   clear()   wait(timeout) -> bool   n_waiting()
 // wait() answers true at once if the flag is set, else when set() is called
-// (true) or its timeout passes (false).
+// (true) or its timeout passes (false). n_waiting() counts the waits not yet
+// answered (so a test can know a waiter has reached the server).
 
 #include <mpactor/actors/objects/managed_object.hpp>
 #include <mpactor/actors/objects/waiter_list.hpp>
@@ -33,6 +34,8 @@ public:
         return true;
       return waiters_.wait_or_refuse(ctx, args);
     }
+    if (m == "n_waiting")
+      return waiters_.size();
     return no_such_method("Event", m);
   }
 

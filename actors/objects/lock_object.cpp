@@ -38,6 +38,8 @@ outcome lock_object::call(call_context& ctx, const std::string& m, json& args) {
   }
   if (m == "locked")
     return owner_.has_value();
+  if (m == "n_waiting")
+    return waiters_.size();
   return no_such_method(type, m);
 }
 

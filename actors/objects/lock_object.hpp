@@ -2,7 +2,8 @@
 
 // lock_actor: the state and handlers of a managed Lock or RLock.
 //
-//   acquire(block, timeout, thread) -> bool     release(thread)
+//   acquire(block, timeout, thread) -> bool     release(thread)   locked()
+//   n_waiting()
 // The owner is the caller (session, thread): the process and thread that
 // acquired, whatever proxy object it used. An RLock counts re-acquisitions
 // by its owner and only the owner may release it; a Lock may be released by
@@ -10,7 +11,8 @@
 // is a ValueError. Waiting acquirers are served in arrival order; a timed-out
 // one gets false. A blocking acquire without timeout of a Lock its caller
 // holds would never end: ValueError. When a session ends (its process died)
-// its holds are released and its waiters dropped.
+// its holds are released and its waiters dropped. n_waiting() counts the
+// acquirers still waiting (so a test can know a waiter has reached the server).
 
 #include <optional>
 

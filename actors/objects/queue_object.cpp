@@ -79,6 +79,8 @@ outcome queue_object::call(call_context& ctx, const std::string& m, json& args) 
     return items_.empty();
   if (m == "full")
     return is_full();
+  if (m == "n_waiting")
+    return getters_.size() + putters_.size() + joiners_.size();
   if (joinable_ && m == "task_done") {
     if (unfinished_ == 0)
       return make_error(error_code::value_error, "task_done() called too many times");

@@ -4,10 +4,13 @@
 //
 //   put(item, block, timeout)  get(block, timeout)  qsize()  empty()  full()
 //   task_done()  join(timeout)                            (JoinableQueue)
+//   n_waiting()
 // A get on an empty queue and a put on a full one wait as deferred replies:
 // the actor keeps serving others, hands items to waiting getters in arrival
 // order, and answers Empty / Full when a waiter's timeout passes (at once for
 // block = false). task_done more often than items were put is a ValueError.
+// n_waiting() counts the callers blocked in get, put or join, not yet answered
+// (so a test can know a waiter has reached the server).
 
 #include <deque>
 

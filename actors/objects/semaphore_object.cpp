@@ -44,6 +44,8 @@ outcome semaphore_object::call(call_context& ctx, const std::string& m,
   }
   if (m == "value")
     return value_;
+  if (m == "n_waiting")
+    return waiters_.size();
   return no_such_method(type, m);
 }
 

@@ -3,10 +3,11 @@
 // semaphore_actor: the state and handlers of a managed Semaphore or
 // BoundedSemaphore.
 //
-//   acquire(block, timeout) -> bool    release(n = 1)    value()
+//   acquire(block, timeout) -> bool    release(n = 1)    value()   n_waiting()
 // A BoundedSemaphore released above its initial value raises ValueError.
 // Slots taken by a session are given back when the session ends (its
-// process died), so the others go on.
+// process died), so the others go on. n_waiting() counts the acquirers still
+// waiting (so a test can know a waiter has reached the server).
 
 #include <unordered_map>
 

@@ -34,6 +34,11 @@ public:
   /// held by the caller; for a BoundedSemaphore, over-released).
   void release() const { call("release", {{"thread", this_thread_number()}}); }
 
+  /// Callers waiting in the server: acquirers of a Lock or Semaphore; for a
+  /// Condition, waits no notify has reached yet. Not in Python: it lets a
+  /// test or a monitor know that a waiter has reached the server.
+  long n_waiting() const { return call("n_waiting").get<long>(); }
+
   void lock() const { acquire(); }
   void unlock() const { release(); }
   bool try_lock() const { return acquire(false); }

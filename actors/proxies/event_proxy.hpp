@@ -17,6 +17,9 @@ public:
   bool wait(Timeout timeout = none) const {
     return call("wait", {{"timeout", timeout_json(timeout)}}).get<bool>();
   }
+  /// Waits not yet answered. Not in Python: it lets a test or a monitor
+  /// know that a waiter has reached the server.
+  long n_waiting() const { return call("n_waiting").get<long>(); }
 };
 
 } // namespace mpactor

@@ -34,6 +34,10 @@ public:
   void put_nowait(const json& item) const { put(item, false); }
   json get_nowait() const { return get(false); }
   std::size_t qsize() const { return call("qsize").get<std::size_t>(); }
+  /// Callers blocked in get, put (or join) and not yet answered. Not in
+  /// Python: it lets a test or a monitor know that a waiter has reached the
+  /// server.
+  long n_waiting() const { return call("n_waiting").get<long>(); }
   bool empty() const { return call("empty").get<bool>(); }
   bool full() const { return call("full").get<bool>(); }
 };

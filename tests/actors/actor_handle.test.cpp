@@ -5,8 +5,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -14,8 +16,12 @@
 
 #include <mpactor/mpactor.hpp>
 
+#include "eventually.hpp"
+
 using namespace std::chrono_literals;
+using mpactor_test::eventually;
 using namespace mpactor;
+using clock_type = std::chrono::steady_clock;
 
 namespace {
 
@@ -142,6 +148,7 @@ TEST_CASE("A Queue get through a handle is a deferred reply answered by a later 
       });
   });
   // The consumer's get waits in the server; the put comes from elsewhere.
+  REQUIRE(eventually([&] { return q.n_waiting() == 1; }));
   Process producer([q] { q.put("hello"); });
   producer.start();
   producer.join();
@@ -166,6 +173,7 @@ TEST_CASE("Event and Condition waits through a handle are deferred and time out 
         self->quit();
       });
   });
+  REQUIRE(eventually([&] { return ev.n_waiting() == 1; })); // the wait is in the server
   Process setter([ev] { ev.set(); });
   setter.start();
   setter.join();
@@ -240,35 +248,66 @@ TEST_CASE("A reply naming a managed object carries its address and keeps it aliv
   CHECK(inner.size() == 2);
 }
 
-TEST_CASE("A dead manager fails pending actor calls instead of leaving them hanging") {
-  SyncManager m;
-  m.start();
+namespace {
+
+// Spawns an actor whose get on `handle` (no timeout of its own beyond 20 s)
+// is pending in the server, stops the server with `sig`, and returns the
+// error the get failed with and how long after the signal it came.
+std::pair<caf::error, clock_type::duration> pending_get_fails(SyncManager& m, int sig) {
   auto q = m.Queue();
   caf::actor_system sys{config()};
   auto handle = q.actor(sys);
-  caf::scoped_actor self{sys};
-  // A get with no timeout is pending when the server dies.
   auto failure = std::make_shared<caf::error>();
-  auto main_actor = caf::actor{self};
-  auto consumer = sys.spawn([handle, failure, main_actor](caf::event_based_actor* a) {
+  auto failed_at = std::make_shared<clock_type::time_point>();
+  auto consumer = sys.spawn([handle, failure, failed_at](caf::event_based_actor* a) {
     a->request(handle, std::chrono::seconds(20), call_atom::value, std::string{"get"},
                json::object())
       .then([=](json&) { a->quit(); },
             [=](caf::error& e) {
+              *failed_at = clock_type::now();
               *failure = e;
               a->quit();
             });
-    a->send(main_actor, caf::ok_atom::value);
   });
-  self->receive([](caf::ok_atom) {});
-  ::kill(m.server_pid(), SIGKILL);
+  REQUIRE(eventually([&] { return q.n_waiting() == 1; })); // the get waits in the server
+  auto signalled = clock_type::now();
+  ::kill(m.server_pid(), sig);
+  caf::scoped_actor self{sys};
   self->wait_for(consumer);
-  REQUIRE(*failure);
-  CHECK(error_of(*failure) == error_code::connection_error);
-  CHECK(*failure != caf::sec::request_timeout);
-  // Later calls fail at once, and so does a new handle.
-  CHECK_THROWS_AS(call(sys, handle, "qsize"), ConnectionError);
-  CHECK_THROWS_AS(q.actor(sys), ConnectionError);
+  CHECK_THROWS_AS(call(sys, handle, "qsize"), ConnectionError); // later calls fail at once
+  if (sig == SIGKILL)
+    CHECK_THROWS_AS(q.actor(sys), ConnectionError); // and so does a new handle
+  return {*failure, *failed_at - signalled};
+}
+
+} // namespace
+
+// README: "A killed, frozen or cut-off manager fails every pending call with
+// error_code::connection_error within about 1.5 s." A killed server closes
+// the socket (at once); a frozen one is found by pings (0.5 s of silence,
+// given up at 1.5 s). Tolerance: 3 s, for a loaded 2-core machine.
+TEST_CASE("A killed manager fails pending actor calls within about 1.5 s") {
+  SyncManager m;
+  m.start();
+  auto [failure, took] = pending_get_fails(m, SIGKILL);
+  REQUIRE(failure);
+  CHECK(error_of(failure) == error_code::connection_error);
+  CHECK(failure != caf::sec::request_timeout);
+  CHECK(took < 3s);
+}
+
+TEST_CASE("A frozen manager fails pending actor calls within about 1.5 s") {
+  SyncManager m;
+  m.start();
+  auto pid = m.server_pid();
+  auto [failure, took] = pending_get_fails(m, SIGSTOP);
+  REQUIRE(failure);
+  CHECK(error_of(failure) == error_code::connection_error);
+  CHECK(failure != caf::sec::request_timeout);
+  CHECK(took >= 1s); // found by the pings, not by a closed socket
+  CHECK(took < 3s);
+  ::kill(pid, SIGCONT);
+  ::kill(pid, SIGKILL);
 }
 
 TEST_CASE("A handle sent to another CAF node is used and wrapped there") {

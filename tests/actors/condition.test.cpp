@@ -10,7 +10,10 @@
 
 #include <mpactor/mpactor.hpp>
 
+#include "eventually.hpp"
+
 using namespace std::chrono_literals;
+using mpactor_test::eventually;
 using clock_type = std::chrono::steady_clock;
 
 TEST_CASE("wait notify and release without holding the Condition raise ValueError") {
@@ -104,18 +107,21 @@ TEST_CASE("notify_all wakes every waiter") {
 TEST_CASE("notify with n wakes at most n waiters and the others time out") {
   auto m = mpactor::Manager();
   auto sut = m.Condition();
-  auto ready = m.Queue();
   auto results = m.list();
+  // The first two waiters wait long (a notify must reach them even on a
+  // loaded machine); the third waits 300 ms and must time out. Each waiter
+  // is in the server before the next starts, so notify's order is known.
   std::vector<std::thread> ts;
-  for (int i = 0; i < 3; ++i)
-    ts.emplace_back([&] {
+  for (int i = 0; i < 3; ++i) {
+    auto timeout = i < 2 ? std::chrono::milliseconds{10s} : 300ms;
+    ts.emplace_back([&, timeout] {
       sut.acquire();
-      ready.put(1);
-      results.append(sut.wait(300ms));
+      results.append(sut.wait(timeout));
       sut.release();
     });
-  for (int i = 0; i < 3; ++i)
-    ready.get(true, 5s);
+    // (The third may time out first on a very loaded machine: it answered.)
+    REQUIRE(eventually([&] { return sut.n_waiting() == i + 1 || results.size() > 0; }));
+  }
   REQUIRE(sut.acquire(true, 5s));
   sut.notify(2);
   sut.release();
@@ -163,9 +169,13 @@ TEST_CASE("wait_for gives up after its timeout with the predicate's last value")
 TEST_CASE("A Condition held by a child that dies is released for the others") {
   auto m = mpactor::Manager();
   auto sut = m.Condition();
-  mpactor::Process child([sut] { sut.acquire(); });
+  mpactor::Process child([sut] {
+    if (!sut.acquire(false))
+      throw mpactor::SystemExit{2};
+  });
   child.start();
   REQUIRE(child.join(5s));
+  REQUIRE(child.exitcode() == 0); // the child held the lock when it exited
   CHECK(sut.acquire(true, 2s));
   sut.release();
 }

@@ -12,8 +12,11 @@
 
 #include <mpactor/mpactor.hpp>
 
+#include "eventually.hpp"
+
 using namespace std::chrono_literals;
 using namespace mpactor;
+using mpactor_test::eventually;
 
 namespace {
 
@@ -32,6 +35,17 @@ void die_holding(const SyncManager& m, F hold) {
   child.kill();
   child.join();
   REQUIRE(child.exitcode() == -SIGKILL);
+}
+
+// Kills `child` (started, blocked in a call that waits in the server) and
+// waits until the server has dropped its waiter: `n_waiting()` falls to `left`.
+template <class N>
+void kill_waiter(Process& child, N n_waiting, long left) {
+  child.kill();
+  REQUIRE(child.join(5s));
+  REQUIRE(child.exitcode() == -SIGKILL);
+  // The server drops the waiter when it sees the connection close.
+  CHECK(eventually([&] { return n_waiting() == left; }, 2000ms));
 }
 
 } // namespace
@@ -94,4 +108,84 @@ TEST_CASE("Objects only a killed client referred to are freed within 2 s") {
     std::this_thread::sleep_for(10ms);
   } while (std::chrono::steady_clock::now() < deadline);
   CHECK(now == before);
+}
+
+// A killed client blocked in a wait is first in line; a live one waits behind
+// it. What the dead one waited for (the item, the lock, the notify) must go
+// to the live one.
+
+TEST_CASE("An item put after a getter was killed goes to the live getter behind it") {
+  auto m = Manager();
+  auto sut = m.Queue();
+  Process child([&] { sut.get(); });
+  child.start();
+  REQUIRE(eventually([&] { return sut.n_waiting() == 1; }));
+  json got;
+  std::thread live([&] { got = sut.get(true, 5s); });
+  REQUIRE(eventually([&] { return sut.n_waiting() == 2; }));
+  kill_waiter(child, [&] { return sut.n_waiting(); }, 1);
+  sut.put("item");
+  live.join();
+  CHECK(got == "item");
+}
+
+TEST_CASE("A Lock released after its first waiter was killed goes to the live waiter") {
+  auto m = Manager();
+  auto sut = m.Lock();
+  REQUIRE(sut.acquire());
+  Process child([&] { sut.acquire(); });
+  child.start();
+  REQUIRE(eventually([&] { return sut.n_waiting() == 1; }));
+  bool got = false;
+  std::thread live([&] {
+    got = sut.acquire(true, 5s);
+    if (got)
+      sut.release();
+  });
+  REQUIRE(eventually([&] { return sut.n_waiting() == 2; }));
+  kill_waiter(child, [&] { return sut.n_waiting(); }, 1);
+  sut.release();
+  live.join();
+  CHECK(got);
+  CHECK(sut.acquire(false)); // and the live one gave it back: free
+  sut.release();
+}
+
+TEST_CASE("A Semaphore slot released after its first waiter was killed goes to the live waiter") {
+  auto m = Manager();
+  auto sut = m.Semaphore(0);
+  Process child([&] { sut.acquire(); });
+  child.start();
+  REQUIRE(eventually([&] { return sut.n_waiting() == 1; }));
+  bool got = false;
+  std::thread live([&] { got = sut.acquire(true, 5s); });
+  REQUIRE(eventually([&] { return sut.n_waiting() == 2; }));
+  kill_waiter(child, [&] { return sut.n_waiting(); }, 1);
+  sut.release();
+  live.join();
+  CHECK(got);
+}
+
+TEST_CASE("A notify after a Condition waiter was killed wakes the live waiter") {
+  auto m = Manager();
+  auto sut = m.Condition();
+  Process child([&] {
+    sut.acquire();
+    sut.wait();
+  });
+  child.start();
+  REQUIRE(eventually([&] { return sut.n_waiting() == 1; }));
+  bool notified = false;
+  std::thread live([&] {
+    sut.acquire();
+    notified = sut.wait(5s);
+    sut.release();
+  });
+  REQUIRE(eventually([&] { return sut.n_waiting() == 2; }));
+  kill_waiter(child, [&] { return sut.n_waiting(); }, 1);
+  REQUIRE(sut.acquire(true, 5s));
+  sut.notify(1);
+  sut.release();
+  live.join();
+  CHECK(notified);
 }

@@ -11,22 +11,13 @@
 
 #include <mpactor/mpactor.hpp>
 
+#include "eventually.hpp"
+
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
+using mpactor_test::eventually;
 
 namespace {
-
-// Polls `pred` (each poll is a round trip to the server) until it holds or
-// `bound` passes; returns its last value. Not a sleep: it waits on the state.
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds bound = 5000ms) {
-  auto deadline = clock_type::now() + bound;
-  while (!pred())
-    if (clock_type::now() > deadline)
-      return pred();
-  return true;
-}
-
 } // namespace
 
 // ---- Event -----------------------------------------------------------------
@@ -65,6 +56,8 @@ TEST_CASE("Threads waiting on an Event all wake when it is set") {
   std::vector<std::thread> ts;
   for (int i = 0; i < 3; ++i)
     ts.emplace_back([&] { woke.append(sut.wait(5s)); });
+  // All three wait in the server before the set: the waiting path runs.
+  REQUIRE(eventually([&] { return sut.n_waiting() == 3; }));
   sut.set();
   for (auto& t : ts)
     t.join();

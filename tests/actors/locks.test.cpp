@@ -11,7 +11,10 @@
 
 #include <mpactor/mpactor.hpp>
 
+#include "eventually.hpp"
+
 using namespace std::chrono_literals;
+using mpactor_test::eventually;
 using clock_type = std::chrono::steady_clock;
 
 // ---- Lock ------------------------------------------------------------------
@@ -90,15 +93,13 @@ TEST_CASE("A Lock held by one thread may be released by another as in Python") {
 TEST_CASE("A waiting thread gets the Lock when its holder releases it") {
   auto m = mpactor::Manager();
   auto sut = m.Lock();
-  auto started = m.Event();
   sut.acquire();
   bool got = false;
   std::thread waiter([&] {
-    started.set();
     got = sut.acquire(true, 5s);
     sut.release();
   });
-  REQUIRE(started.wait(5s));
+  REQUIRE(eventually([&] { return sut.n_waiting() == 1; })); // the acquire waits in the server
   sut.release();
   waiter.join();
   CHECK(got);
@@ -224,17 +225,15 @@ TEST_CASE("An RLock held by the parent cannot be released or taken by a child") 
 TEST_CASE("A thread waiting on an RLock gets it when the owner releases fully") {
   auto m = mpactor::Manager();
   auto sut = m.RLock();
-  auto started = m.Event();
   sut.acquire();
   sut.acquire();
   bool got = false;
   std::thread waiter([&] {
-    started.set();
     got = sut.acquire(true, 5s);
     if (got)
       sut.release();
   });
-  REQUIRE(started.wait(5s));
+  REQUIRE(eventually([&] { return sut.n_waiting() == 1; })); // the acquire waits in the server
   sut.release();
   sut.release();
   waiter.join();
@@ -296,9 +295,13 @@ TEST_CASE("A Semaphore release in a child wakes the parent waiting on it") {
 TEST_CASE("A Semaphore slot taken by a child that dies is given back") {
   auto m = mpactor::Manager();
   auto sut = m.Semaphore(1);
-  mpactor::Process child([sut] { sut.acquire(); });
+  mpactor::Process child([sut] {
+    if (!sut.acquire(false))
+      throw mpactor::SystemExit{2};
+  });
   child.start();
   REQUIRE(child.join(5s));
+  REQUIRE(child.exitcode() == 0); // the child held the slot when it exited
   CHECK(sut.acquire(true, 2s));
 }
 

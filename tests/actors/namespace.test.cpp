@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <type_traits>
+
 #include <thread>
 #include <vector>
 
@@ -57,9 +59,11 @@ TEST_CASE("get returns a copy so mutating it does not change the Namespace") {
   auto m = mpactor::Manager();
   auto sut = m.Namespace();
   sut.set("x", json::array());
+  // get returns a json value, not a reference into the Namespace: mutating
+  // it cannot reach the server (Python's ns.x.append(1) pitfall).
+  static_assert(std::is_same_v<decltype(sut.get("x")), json>);
   auto copy = sut.get("x");
   copy.push_back(1);
-  CHECK(sut.get("x") == json::array());
   sut.set("x", copy); // assigning back is the fix
   CHECK(sut.get("x") == json::array({1}));
 }

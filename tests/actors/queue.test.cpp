@@ -10,7 +10,10 @@
 
 #include <mpactor/mpactor.hpp>
 
+#include "eventually.hpp"
+
 using namespace std::chrono_literals;
+using mpactor_test::eventually;
 using mpactor::json;
 using clock_type = std::chrono::steady_clock;
 
@@ -94,6 +97,7 @@ TEST_CASE("A blocked get in one thread receives the item another thread puts") {
   auto sut = m.Queue();
   json got;
   std::thread getter([&] { got = sut.get(true, 5s); });
+  REQUIRE(eventually([&] { return sut.n_waiting() == 1; })); // the get waits in the server
   sut.put("hello");
   getter.join();
   CHECK(got == "hello");
@@ -109,6 +113,7 @@ TEST_CASE("A blocked put in one thread completes when another thread gets") {
     sut.put(2, true, 5s);
     ok = true;
   });
+  REQUIRE(eventually([&] { return sut.n_waiting() == 1; })); // the put waits in the server
   CHECK(sut.get(true, 5s) == 1);
   CHECK(sut.get(true, 5s) == 2); // waits for the putter's item
   putter.join();

@@ -140,7 +140,10 @@ TEST_CASE("wire_frame accepts 256 nested arrays and refuses 257") {
     frame.push_back(static_cast<char>(0xc0));                              // null
     return wire_frame::decode(frame.data(), frame.size());
   };
-  CHECK_NOTHROW(decode_nested(256));
+  auto deepest = json(nullptr);
+  for (int i = 0; i < 256; ++i)
+    deepest = json::array({deepest});
+  CHECK(decode_nested(256).body == deepest);
   CHECK_THROWS_AS(decode_nested(257), protocol_error);
   CHECK_THROWS_AS(decode_nested(100000), protocol_error);
 }

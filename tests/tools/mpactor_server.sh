@@ -18,11 +18,13 @@ grep -q "without an authkey" "$work/err"
 
 key="secret-$$-$RANDOM"
 printf '%s\n' "$key" > "$work/key"
-port=$((40000 + RANDOM % 20000))
-"$exe" --port $port --authkey-file "$work/key" 2>"$work/log" &
+# Port 0: the kernel picks a free port (a random pick could collide with
+# another test or an ephemeral port); the log line says which.
+"$exe" --port 0 --authkey-file "$work/key" 2>"$work/log" &
 server=$!
 for _ in $(seq 1 200); do grep -q "serving on" "$work/log" && break; sleep 0.025; done
-grep -q "serving on 127.0.0.1:$port" "$work/log"
+port=$(sed -n 's/^mpactor-server: serving on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$work/log" | head -n 1)
+if [ -z "$port" ] || [ "$port" = 0 ]; then echo "FAIL: no port in the log"; cat "$work/log"; exit 1; fi
 
 MPACTOR_AUTHKEY="$key" "$exe" --stats 127.0.0.1:$port > "$work/stats"
 grep -q '"sessions"' "$work/stats"
