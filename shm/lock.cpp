@@ -50,7 +50,6 @@ void lock_data::init(bool is_recursive) {
   pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
   pthread_mutex_init(&mutex, &attr);
   pthread_mutexattr_destroy(&attr);
-  owner.store(0, std::memory_order_relaxed);
   depth = 0;
   recursive = is_recursive ? 1 : 0;
   recovered = 0;
@@ -83,8 +82,7 @@ Lock::Lock(std::shared_ptr<lock_data> data) : data_(std::move(data)) {
 
 bool Lock::acquire(bool block, Timeout timeout) const {
   auto& d = *data_;
-  auto me = lock_data::caller();
-  if (d.owner.load(std::memory_order_relaxed) == me) {
+  if (d.held_by_caller()) {
     if (d.recursive) {
       ++d.depth;
       return true;
@@ -117,7 +115,6 @@ bool Lock::acquire(bool block, Timeout timeout) const {
     default:
       throw ValueError(std::string{"Lock::acquire: "} + std::strerror(rc));
   }
-  d.owner.store(me, std::memory_order_relaxed);
   d.depth = 1;
   d.recovered = recovered ? 1 : 0;
   return true;
@@ -125,17 +122,16 @@ bool Lock::acquire(bool block, Timeout timeout) const {
 
 void Lock::release() const {
   auto& d = *data_;
-  if (d.owner.load(std::memory_order_relaxed) != lock_data::caller())
+  if (!d.held_by_caller())
     throw ValueError(d.recursive ? "RLock::release: cannot release un-acquired lock"
                                  : "Lock::release: cannot release un-acquired lock");
   if (--d.depth > 0)
     return;
-  d.owner.store(0, std::memory_order_relaxed);
   pthread_mutex_unlock(&d.mutex);
 }
 
 bool Lock::is_owned() const {
-  return data_->owner.load(std::memory_order_relaxed) == lock_data::caller();
+  return data_->held_by_caller();
 }
 
 bool Lock::owner_died() const {
