@@ -29,23 +29,23 @@ std::string errno_text() {
   return std::strerror(errno);
 }
 
-std::shared_ptr<named_segment_header> map_fd(int fd, const std::string& name) {
+std::shared_ptr<named_segment_data> map_fd(int fd, const std::string& name) {
   struct stat st {};
   if (fstat(fd, &st) != 0)
     throw Error("named shared object '" + name + "': " + errno_text());
   auto bytes = static_cast<std::size_t>(st.st_size);
-  if (bytes < sizeof(named_segment_header))
+  if (bytes < sizeof(named_segment_data))
     throw TypeError("named shared object '" + name
                     + "' is not an mpactor segment (too small)");
   void* addr = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   if (addr == MAP_FAILED)
     throw Error("named shared object '" + name + "': mmap: " + errno_text());
-  auto* header = static_cast<named_segment_header*>(addr);
-  return std::shared_ptr<named_segment_header>(
-    header, [bytes](named_segment_header* p) { munmap(p, bytes); });
+  auto* header = static_cast<named_segment_data*>(addr);
+  return std::shared_ptr<named_segment_data>(
+    header, [bytes](named_segment_data* p) { munmap(p, bytes); });
 }
 
-std::shared_ptr<named_segment_header>
+std::shared_ptr<named_segment_data>
 open_existing(const std::string& name, const segment_shape& shape) {
   auto path = path_of(name);
   int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
@@ -55,7 +55,7 @@ open_existing(const std::string& name, const segment_shape& shape) {
                               + "' does not exist");
     throw Error("named shared object '" + name + "': " + errno_text());
   }
-  std::shared_ptr<named_segment_header> seg;
+  std::shared_ptr<named_segment_data> seg;
   try {
     seg = map_fd(fd, name);
   } catch (...) {
@@ -63,7 +63,7 @@ open_existing(const std::string& name, const segment_shape& shape) {
     throw;
   }
   ::close(fd);
-  if (seg->magic != named_segment_header::magic_value)
+  if (seg->magic != named_segment_data::magic_value)
     throw TypeError("named shared object '" + name
                     + "' is not an mpactor segment");
   std::string stored{seg->type_name, strnlen(seg->type_name, sizeof(seg->type_name))};
@@ -76,7 +76,7 @@ open_existing(const std::string& name, const segment_shape& shape) {
 }
 
 // Returns nullptr when the name exists already.
-std::shared_ptr<named_segment_header>
+std::shared_ptr<named_segment_data>
 create_new(const std::string& name, const segment_shape& shape,
            void (*init)(void*, std::size_t, const void*), const void* arg) {
   static std::atomic<unsigned> serial{0};
@@ -94,11 +94,11 @@ create_new(const std::string& name, const segment_shape& shape,
   fchmod(fd, 0600);
   auto align = shape.elem_align < alignof(std::max_align_t) ? alignof(std::max_align_t)
                                                             : shape.elem_align;
-  auto offset = (sizeof(named_segment_header) + align - 1) / align * align;
+  auto offset = (sizeof(named_segment_data) + align - 1) / align * align;
   auto bytes = offset + shape.elem_size * (shape.count == 0 ? 1 : shape.count);
   if (ftruncate(fd, static_cast<off_t>(bytes)) != 0)
     fail(errno_text());
-  std::shared_ptr<named_segment_header> seg;
+  std::shared_ptr<named_segment_data> seg;
   try {
     seg = map_fd(fd, name);
   } catch (const Error& e) {
@@ -112,7 +112,7 @@ create_new(const std::string& name, const segment_shape& shape,
   h->lock.init(true);
   if (init != nullptr)
     init(named_segment::data(h), shape.count, arg);
-  h->magic = named_segment_header::magic_value;
+  h->magic = named_segment_data::magic_value;
   // Publish: link() fails if the name exists, so exactly one creator wins.
   int rc = ::link(tmp.c_str(), path.c_str());
   int err = errno;
@@ -128,7 +128,7 @@ create_new(const std::string& name, const segment_shape& shape,
 
 } // namespace
 
-std::shared_ptr<named_segment_header>
+std::shared_ptr<named_segment_data>
 named_segment::attach(const std::string& name, open_mode mode,
                       const segment_shape& shape,
                       void (*init)(void*, std::size_t, const void*),

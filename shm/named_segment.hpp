@@ -4,8 +4,8 @@
 // programs.
 //
 // A named segment is a POSIX shared-memory object `/dev/shm/mpactor.<name>`
-// (mode 0600) laid out as a named_segment_header, the object's lock, then
-// `count` elements. Creation is atomic: the segment is built and initialized
+// (mode 0600) laid out as a named_segment_data (header and the object's
+// lock), then `count` elements. Creation is atomic: the segment is built and initialized
 // under a temporary name, then linked to its final name, which fails if the
 // name exists. So an opener never sees a half-initialized segment, and two
 // creators never both win. Opening checks the element type and fails with a
@@ -19,20 +19,9 @@
 #include <memory>
 #include <string>
 
-#include <mpactor/shm/lock_data.hpp>
+#include <mpactor/shm/named_segment_data.hpp>
 
 namespace mpactor {
-
-/// The layout at offset 0 of a named segment.
-struct named_segment_header {
-  static constexpr std::uint64_t magic_value = 0x31726f746361706dull; // "mpactor1"
-  std::uint64_t magic;
-  std::uint64_t elem_size;
-  std::uint64_t count;
-  std::uint64_t data_offset;
-  char type_name[64];
-  lock_data lock;
-};
 
 /// How to attach to a name.
 enum class open_mode { create_only, open_only, open_or_create };
@@ -50,7 +39,7 @@ public:
   /// Attaches to segment `name`. On creation, the lock is initialized (an
   /// RLock) and `init(data)` fills the elements. Throws FileExistsError,
   /// FileNotFoundError, TypeError (type mismatch) or ValueError (bad name).
-  static std::shared_ptr<named_segment_header>
+  static std::shared_ptr<named_segment_data>
   attach(const std::string& name, open_mode mode, const segment_shape& shape,
          void (*init)(void* data, std::size_t count, const void* arg),
          const void* init_arg);
@@ -59,7 +48,7 @@ public:
   static bool unlink(const std::string& name);
 
   /// The elements of an attached segment.
-  static void* data(named_segment_header* header) {
+  static void* data(named_segment_data* header) {
     return reinterpret_cast<char*>(header) + header->data_offset;
   }
 };

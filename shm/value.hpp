@@ -25,6 +25,7 @@
 #include <mpactor/shm/operation_guard.hpp>
 #include <mpactor/shm/raw_value.hpp>
 #include <mpactor/shm/rlock.hpp>
+#include <mpactor/shm/value_data.hpp>
 
 namespace mpactor {
 
@@ -32,11 +33,7 @@ template <class T>
 class Value {
   static_assert(check_shareable<T>());
 
-  // The value and its default lock share one block.
-  struct block {
-    lock_data lock;
-    T value;
-  };
+  using block = value_data<T>;
 
 public:
   using value_type = T;
