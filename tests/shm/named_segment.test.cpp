@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -59,9 +60,14 @@ void forge(const std::string& name, std::size_t offset, T value) {
 }
 
 // Runs `body` in a child process and returns its exit code (-N: killed by
-// signal N). `body` throws SystemExit to report.
+// signal N, with the default action: Catch's crash report is the parent's).
+// `body` throws SystemExit to report.
 int in_child(std::function<void()> body) {
-  Process p(std::move(body));
+  Process p([body = std::move(body)] {
+    std::signal(SIGSEGV, SIG_DFL);
+    std::signal(SIGBUS, SIG_DFL);
+    body();
+  });
   p.start();
   REQUIRE(p.join(60s));
   return *p.exitcode();
