@@ -15,10 +15,8 @@ namespace mpactor {
 
 namespace {
 
-thread_local pid_t cached_tid = 0;
-
 void forget_tid_after_fork() {
-  cached_tid = 0; // the child's only thread has a new id
+  lock_data::caller_tid = 0; // the child's only thread has a new id
 }
 
 std::shared_ptr<lock_data> make_lock(bool recursive) {
@@ -55,16 +53,14 @@ void lock_data::init(bool is_recursive) {
   recovered = 0;
 }
 
-pid_t lock_data::caller() {
-  if (cached_tid == 0) {
-    static const bool registered = [] {
-      pthread_atfork(nullptr, nullptr, forget_tid_after_fork);
-      return true;
-    }();
-    (void) registered;
-    cached_tid = static_cast<pid_t>(syscall(SYS_gettid));
-  }
-  return cached_tid;
+pid_t lock_data::find_caller() noexcept {
+  static const bool registered = [] {
+    pthread_atfork(nullptr, nullptr, forget_tid_after_fork);
+    return true;
+  }();
+  (void) registered;
+  caller_tid = static_cast<pid_t>(syscall(SYS_gettid));
+  return caller_tid;
 }
 
 Lock::Lock() : data_(make_lock(false)) {

@@ -58,7 +58,16 @@ struct lock_data {
   bool held_by_caller() const noexcept { return holder() == caller(); }
 
   /// The calling thread's kernel thread id (cached; correct after fork).
-  static pid_t caller();
+  static pid_t caller() noexcept {
+    pid_t tid = caller_tid;
+    return tid != 0 ? tid : find_caller();
+  }
+
+  /// Asks the kernel for caller(), caches it, and makes fork reset the cache.
+  static pid_t find_caller() noexcept;
+
+  /// caller()'s cache: 0 until the thread's first call, and in a forked child.
+  static inline thread_local pid_t caller_tid = 0;
 };
 
 } // namespace mpactor
