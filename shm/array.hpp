@@ -150,25 +150,31 @@ public:
   /// The unsynchronized elements (size(), operator[], begin(), end()).
   const RawArray<T>& get_obj() const noexcept { return obj_; }
 
-  /// Creates named array `name` of `n` zero-filled elements.
-  static Array create(const std::string& name, std::size_t n) {
-    return attach(name, open_mode::create_only, n, nullptr);
+  /// Creates named array `name` of `n` zero-filled elements; FileExistsError
+  /// if it exists, OSError if /dev/shm has no room for them. `options` sets
+  /// the mode (0600 by default; see named_options).
+  static Array create(const std::string& name, std::size_t n,
+                      const named_options& options = {}) {
+    return attach(name, open_mode::create_only, n, nullptr, options);
   }
 
   /// Creates named array `name` holding `init`.
-  static Array create(const std::string& name, std::initializer_list<T> init) {
+  static Array create(const std::string& name, std::initializer_list<T> init,
+                      const named_options& options = {}) {
     std::vector<T> values(init);
-    return attach(name, open_mode::create_only, values.size(), &values);
+    return attach(name, open_mode::create_only, values.size(), &values, options);
   }
 
-  /// Opens named array `name` (its size is the stored one).
-  static Array open(const std::string& name) {
-    return attach(name, open_mode::open_only, 0, nullptr);
+  /// Opens named array `name` (its size is the stored one, checked against
+  /// the file); the errors are Value::open's.
+  static Array open(const std::string& name, const named_options& options = {}) {
+    return attach(name, open_mode::open_only, 0, nullptr, options);
   }
 
   /// Opens named array `name`, creating it with `n` zero-filled elements.
-  static Array open_or_create(const std::string& name, std::size_t n) {
-    return attach(name, open_mode::open_or_create, n, nullptr);
+  static Array open_or_create(const std::string& name, std::size_t n,
+                              const named_options& options = {}) {
+    return attach(name, open_mode::open_or_create, n, nullptr, options);
   }
 
   /// Removes name `name`; handles stay valid. Returns whether it existed.
@@ -182,9 +188,10 @@ private:
   }
 
   static Array attach(const std::string& name, open_mode mode, std::size_t n,
-                      const std::vector<T>* init) {
+                      const std::vector<T>* init, const named_options& options) {
     check_shareable<T>();
-    segment_shape shape{sizeof(T), alignof(T), n, shared_type_name<T>()};
+    segment_shape shape{sizeof(T), alignof(T), n, false, shared_typecode<T>(),
+                        shared_type_name<T>()};
     auto seg = named_segment::attach(
       name, mode, shape,
       [](void* data, std::size_t count, const void* arg) {
@@ -195,10 +202,10 @@ private:
           std::copy(values.begin(), values.end(), out);
         }
       },
-      init);
-    auto* data = static_cast<T*>(named_segment::data(seg.get()));
-    RawArray<T> obj{seg, data, static_cast<std::size_t>(seg->count)};
-    return Array(std::move(obj), Lock(std::shared_ptr<lock_data>(seg, &seg->lock)));
+      init, options);
+    RawArray<T> obj{seg.mapping(), static_cast<T*>(seg.elements()), seg.count()};
+    return Array(std::move(obj),
+                 Lock(std::shared_ptr<lock_data>(seg.mapping(), &seg.data()->lock)));
   }
 
   RawArray<T> obj_;

@@ -52,10 +52,30 @@ MPACTOR_ERROR_TYPE(RemoteError, Error)
 MPACTOR_ERROR_TYPE(BrokenBarrierError, Error)
 /// A process could not be started or waited for.
 MPACTOR_ERROR_TYPE(ProcessError, Error)
+
+/// A system call failed: no space left for a named shared object, a file
+/// that cannot be opened or mapped. code() is the errno value.
+class OSError : public Error {
+public:
+  explicit OSError(const std::string& what, int code = 0)
+    : Error(what), code_(code) {
+    // nop
+  }
+
+  /// The errno value behind the error; 0 when there is none.
+  int code() const noexcept { return code_; }
+
+private:
+  int code_;
+};
+
 /// A named shared object that must not exist already does.
-MPACTOR_ERROR_TYPE(FileExistsError, Error)
+MPACTOR_ERROR_TYPE(FileExistsError, OSError)
 /// A named shared object that must exist does not.
-MPACTOR_ERROR_TYPE(FileNotFoundError, Error)
+MPACTOR_ERROR_TYPE(FileNotFoundError, OSError)
+/// A named shared object is refused: another user owns it, group or other
+/// may write it, or its name is a symbolic link.
+MPACTOR_ERROR_TYPE(PermissionError, OSError)
 
 #undef MPACTOR_ERROR_TYPE
 

@@ -15,10 +15,8 @@ namespace mpactor {
 
 namespace {
 
-thread_local pid_t cached_tid = 0;
-
 void forget_tid_after_fork() {
-  cached_tid = 0; // the child's only thread has a new id
+  lock_data::caller_tid = 0; // the child's only thread has a new id
 }
 
 std::shared_ptr<lock_data> make_lock(bool recursive) {
@@ -50,22 +48,19 @@ void lock_data::init(bool is_recursive) {
   pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
   pthread_mutex_init(&mutex, &attr);
   pthread_mutexattr_destroy(&attr);
-  owner.store(0, std::memory_order_relaxed);
   depth = 0;
   recursive = is_recursive ? 1 : 0;
   recovered = 0;
 }
 
-pid_t lock_data::caller() {
-  if (cached_tid == 0) {
-    static const bool registered = [] {
-      pthread_atfork(nullptr, nullptr, forget_tid_after_fork);
-      return true;
-    }();
-    (void) registered;
-    cached_tid = static_cast<pid_t>(syscall(SYS_gettid));
-  }
-  return cached_tid;
+pid_t lock_data::find_caller() noexcept {
+  static const bool registered = [] {
+    pthread_atfork(nullptr, nullptr, forget_tid_after_fork);
+    return true;
+  }();
+  (void) registered;
+  caller_tid = static_cast<pid_t>(syscall(SYS_gettid));
+  return caller_tid;
 }
 
 Lock::Lock() : data_(make_lock(false)) {
@@ -83,8 +78,7 @@ Lock::Lock(std::shared_ptr<lock_data> data) : data_(std::move(data)) {
 
 bool Lock::acquire(bool block, Timeout timeout) const {
   auto& d = *data_;
-  auto me = lock_data::caller();
-  if (d.owner.load(std::memory_order_relaxed) == me) {
+  if (d.held_by_caller()) {
     if (d.recursive) {
       ++d.depth;
       return true;
@@ -117,7 +111,6 @@ bool Lock::acquire(bool block, Timeout timeout) const {
     default:
       throw ValueError(std::string{"Lock::acquire: "} + std::strerror(rc));
   }
-  d.owner.store(me, std::memory_order_relaxed);
   d.depth = 1;
   d.recovered = recovered ? 1 : 0;
   return true;
@@ -125,17 +118,16 @@ bool Lock::acquire(bool block, Timeout timeout) const {
 
 void Lock::release() const {
   auto& d = *data_;
-  if (d.owner.load(std::memory_order_relaxed) != lock_data::caller())
+  if (!d.held_by_caller())
     throw ValueError(d.recursive ? "RLock::release: cannot release un-acquired lock"
                                  : "Lock::release: cannot release un-acquired lock");
   if (--d.depth > 0)
     return;
-  d.owner.store(0, std::memory_order_relaxed);
   pthread_mutex_unlock(&d.mutex);
 }
 
 bool Lock::is_owned() const {
-  return data_->owner.load(std::memory_order_relaxed) == lock_data::caller();
+  return data_->held_by_caller();
 }
 
 bool Lock::owner_died() const {

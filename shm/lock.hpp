@@ -11,7 +11,9 @@
 // Dead owners: if the holder dies (process killed, thread exited) the lock is
 // not lost. The next acquirer gets it, and owner_died() returns true for that
 // hold, telling the caller that the data the lock guards may be half-updated.
-// The flag clears at the next acquisition.
+// The flag clears at the next acquisition. The holder is the one the mutex
+// names, so a process that later gets a dead holder's pid is not taken for
+// it (see lock_data.hpp).
 //
 // A blocking acquire without timeout by the thread that already holds a
 // (non-recursive) Lock would deadlock forever: it throws ValueError instead.

@@ -7,8 +7,9 @@
 // atomic. If the calling thread already holds the lock (inside
 // `std::lock_guard g(v.get_lock())`), the guard does nothing, so the
 // operators work under an explicit hold of a Lock as well as of an RLock.
-// The hold does not record an owner: nothing but the operation runs while it
-// lasts, which keeps this path as short as a bare mutex.
+// The hold records nothing beside the mutex (whose futex word names the
+// holder): nothing but the operation runs while it lasts, which keeps this
+// path as short as a bare mutex.
 
 #include <cerrno>
 #include <pthread.h>
@@ -20,8 +21,7 @@ namespace mpactor {
 class operation_guard {
 public:
   explicit operation_guard(lock_data* lock) noexcept : lock_(lock) {
-    if (lock_ == nullptr
-        || lock_->owner.load(std::memory_order_relaxed) == lock_data::caller()) {
+    if (lock_ == nullptr || lock_->held_by_caller()) {
       lock_ = nullptr;
       return;
     }

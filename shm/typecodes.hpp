@@ -93,6 +93,30 @@ constexpr bool check_shareable() {
   return true;
 }
 
+/// The typecode of a shared type ('i' for int, '?' for bool, 'g' for long
+/// double, as Python's struct and ctypes spell them); 0 for a type without
+/// one. Stored in named segments beside the type's size and name.
+template <class T>
+constexpr char shared_typecode() {
+  if constexpr (std::is_same_v<T, bool>) return '?';
+  else if constexpr (std::is_same_v<T, char>) return 'c';
+  else if constexpr (std::is_same_v<T, signed char>) return 'b';
+  else if constexpr (std::is_same_v<T, unsigned char>) return 'B';
+  else if constexpr (std::is_same_v<T, wchar_t>) return 'u';
+  else if constexpr (std::is_same_v<T, short>) return 'h';
+  else if constexpr (std::is_same_v<T, unsigned short>) return 'H';
+  else if constexpr (std::is_same_v<T, int>) return 'i';
+  else if constexpr (std::is_same_v<T, unsigned int>) return 'I';
+  else if constexpr (std::is_same_v<T, long>) return 'l';
+  else if constexpr (std::is_same_v<T, unsigned long>) return 'L';
+  else if constexpr (std::is_same_v<T, long long>) return 'q';
+  else if constexpr (std::is_same_v<T, unsigned long long>) return 'Q';
+  else if constexpr (std::is_same_v<T, float>) return 'f';
+  else if constexpr (std::is_same_v<T, double>) return 'd';
+  else if constexpr (std::is_same_v<T, long double>) return 'g';
+  else return 0;
+}
+
 /// A readable name of a shared type, stored in named segments so that
 /// opening one as the wrong type fails with a clear message.
 template <class T>

@@ -25,6 +25,7 @@
 #include <mpactor/shm/operation_guard.hpp>
 #include <mpactor/shm/raw_value.hpp>
 #include <mpactor/shm/rlock.hpp>
+#include <mpactor/shm/value_data.hpp>
 
 namespace mpactor {
 
@@ -32,11 +33,7 @@ template <class T>
 class Value {
   static_assert(check_shareable<T>());
 
-  // The value and its default lock share one block.
-  struct block {
-    lock_data lock;
-    T value;
-  };
+  using block = value_data<T>;
 
 public:
   using value_type = T;
@@ -106,19 +103,24 @@ public:
   T& get_obj() const noexcept { return obj_.get_obj(); }
 
   /// Creates named value `name` holding `init`; FileExistsError if it exists.
-  static Value create(const std::string& name, T init = T{}) {
-    return attach(name, open_mode::create_only, init);
+  /// `options` sets the mode (0600 by default; see named_options).
+  static Value create(const std::string& name, T init = T{},
+                      const named_options& options = {}) {
+    return attach(name, open_mode::create_only, init, options);
   }
 
   /// Opens named value `name`; FileNotFoundError if it does not exist,
-  /// TypeError if it holds another type.
-  static Value open(const std::string& name) {
-    return attach(name, open_mode::open_only, T{});
+  /// PermissionError if another uid owns it or group/other may write it
+  /// (unless options.across_users), TypeError if it holds another type,
+  /// ValueError if it is damaged (see named_segment.hpp).
+  static Value open(const std::string& name, const named_options& options = {}) {
+    return attach(name, open_mode::open_only, T{}, options);
   }
 
   /// Opens named value `name`, creating it with `init` if needed.
-  static Value open_or_create(const std::string& name, T init = T{}) {
-    return attach(name, open_mode::open_or_create, init);
+  static Value open_or_create(const std::string& name, T init = T{},
+                              const named_options& options = {}) {
+    return attach(name, open_mode::open_or_create, init, options);
   }
 
   /// Removes name `name`; handles stay valid. Returns whether it existed.
@@ -145,17 +147,19 @@ private:
     return std::shared_ptr<block>(mem, blk);
   }
 
-  static Value attach(const std::string& name, open_mode mode, T init) {
-    segment_shape shape{sizeof(T), alignof(T), 1, shared_type_name<T>()};
+  static Value attach(const std::string& name, open_mode mode, T init,
+                      const named_options& options) {
+    segment_shape shape{sizeof(T), alignof(T), 1, true, shared_typecode<T>(),
+                        shared_type_name<T>()};
     auto seg = named_segment::attach(
       name, mode, shape,
       [](void* data, std::size_t, const void* arg) {
         new (data) T(*static_cast<const T*>(arg));
       },
-      &init);
-    auto* obj = static_cast<T*>(named_segment::data(seg.get()));
-    std::shared_ptr<lock_data> lock{seg, &seg->lock};
-    return Value(seg, obj, std::move(lock));
+      &init, options);
+    auto* obj = static_cast<T*>(seg.elements());
+    std::shared_ptr<lock_data> lock{seg.mapping(), &seg.data()->lock};
+    return Value(seg.mapping(), obj, std::move(lock));
   }
 
   RawValue<T> obj_;

@@ -4,9 +4,12 @@
 
 #include <atomic>
 #include <csignal>
+#include <functional>
 #include <mutex>
 #include <thread>
 
+#include <poll.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <mpactor/mpactor.hpp>
@@ -34,7 +37,101 @@ struct pipe_signal {
     char c;
     REQUIRE(read(fds[0], &c, 1) == 1);
   }
+  /// Waits up to `bound` for the byte; returns whether it came. Safe in a
+  /// forked child (no Catch macros).
+  bool wait_for(std::chrono::milliseconds bound) const {
+    pollfd pfd{fds[0], POLLIN, 0};
+    char c;
+    return poll(&pfd, 1, static_cast<int>(bound.count())) == 1
+           && read(fds[0], &c, 1) == 1;
+  }
 };
+
+// Forks a process that acquires `lock` and is SIGKILLed holding it; returns
+// its pid once it has been reaped.
+pid_t die_holding(const Lock& lock) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    lock.acquire();
+    raise(SIGKILL);
+    _exit(1);
+  }
+  REQUIRE(pid > 0);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFSIGNALED(status));
+  REQUIRE(WTERMSIG(status) == SIGKILL);
+  return pid;
+}
+
+// Forks until a child gets `pid` (the kernel hands pids out in order and
+// wraps at pid_max), for at most `bound`. That child runs `body` and exits
+// with what it returns (32 if it throws); the others exit at once. Returns
+// whether `pid` came back (another process may have taken it meanwhile).
+bool fork_with_pid(pid_t pid, std::chrono::seconds bound,
+                   const std::function<int()>& body) {
+  auto until = std::chrono::steady_clock::now() + bound;
+  while (std::chrono::steady_clock::now() < until) {
+    pid_t child = fork();
+    if (child == 0) {
+      if (getpid() != pid)
+        _exit(0);
+      try {
+        _exit(body());
+      } catch (...) {
+        _exit(32);
+      }
+    }
+    if (child == pid)
+      return true;
+    if (child > 0)
+      waitpid(child, nullptr, 0);
+  }
+  return false;
+}
+
+// A process that gets the pid (and so the kernel thread id) of a holder that
+// died must take the lock as anyone would: it neither believes it holds it
+// already nor shares it with another holder. The new process exits with a
+// sum of what went wrong: 1 it believed it held the lock before acquiring,
+// 2 acquire failed, 4 acquire threw, 8 it was not told that the owner died,
+// 16 the parent never answered, 32 something else threw.
+void check_pid_reuse(const Lock& sut) {
+  pid_t dead = die_holding(sut);
+  pipe_signal entered, leave;
+  bool reused = fork_with_pid(dead, std::chrono::seconds{20}, [&] {
+    int wrong = sut.is_owned() ? 1 : 0;
+    try {
+      if (!sut.acquire())
+        return wrong + 2;
+    } catch (const mpactor::Error&) {
+      return wrong + 4;
+    }
+    if (!sut.owner_died())
+      wrong += 8;
+    entered.notify();
+    if (!leave.wait_for(10s))
+      wrong += 16;
+    sut.release();
+    return wrong;
+  });
+  if (!reused) {
+    WARN("skipped: pid " << dead << " did not come back within 20 s");
+    return;
+  }
+  bool in_critical_section = entered.wait_for(10s);
+  if (in_critical_section)
+    CHECK_FALSE(sut.acquire(false)); // the new process holds it: only it
+  leave.notify();
+  int status = 0;
+  REQUIRE(waitpid(dead, &status, 0) == dead);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(in_critical_section);
+  REQUIRE(sut.acquire(true, 5s));
+  CHECK_FALSE(sut.owner_died());
+  sut.release();
+}
 
 } // namespace
 
@@ -209,6 +306,16 @@ TEST_CASE("RLock held by a thread that exited goes to the next acquirer") {
   CHECK(sut.depth() == 1);
   sut.release();
   CHECK(sut.depth() == 0);
+}
+
+TEST_CASE("Lock of a killed holder is taken over by a new process that got its pid") {
+  Lock sut;
+  check_pid_reuse(sut);
+}
+
+TEST_CASE("RLock of a killed holder is taken over by a new process that got its pid") {
+  RLock sut;
+  check_pid_reuse(sut);
 }
 
 TEST_CASE("Lock copies refer to the same lock") {

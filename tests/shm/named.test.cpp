@@ -105,7 +105,9 @@ TEST_CASE("Named Array keeps its size and contents across opens") {
   CHECK(b.to_vector() == std::vector<double>{1.5, 2.5, 3.5});
   b[1] += 1.0;
   CHECK(double(a[1]) == 3.5);
-  auto z = Array<int>::open_or_create(unique("zero"), 0);
+  auto zero = unique("zero");
+  unlink_after cleanup_zero{zero};
+  auto z = Array<int>::open_or_create(zero, 0);
   CHECK(z.size() == 0);
 }
 
