@@ -17,6 +17,7 @@ void raise_error(error_code code, const std::string& message) {
     case error_code::connection_error: throw ConnectionError(message);
     case error_code::broken_barrier_error: throw BrokenBarrierError(message);
     case error_code::attribute_error: throw AttributeError(message);
+    case error_code::runtime_error: throw RuntimeError(message);
     case error_code::no_such_object:
     case error_code::remote_error:
     case error_code::none:
@@ -31,6 +32,7 @@ error_code code_of(const std::exception& e) noexcept {
   if (dynamic_cast<const IndexError*>(&e)) return error_code::index_error;
   if (dynamic_cast<const ValueError*>(&e)) return error_code::value_error;
   if (dynamic_cast<const TypeError*>(&e)) return error_code::type_error;
+  if (dynamic_cast<const RuntimeError*>(&e)) return error_code::runtime_error;
   if (dynamic_cast<const Empty*>(&e)) return error_code::empty;
   if (dynamic_cast<const Full*>(&e)) return error_code::full;
   if (dynamic_cast<const TimeoutError*>(&e)) return error_code::timeout_error;

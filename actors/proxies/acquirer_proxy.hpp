@@ -30,8 +30,9 @@ public:
     return acquire(true, std::chrono::duration_cast<std::chrono::nanoseconds>(timeout));
   }
 
-  /// Releases; ValueError if the lock is not held (or, for an RLock, not
-  /// held by the caller; for a BoundedSemaphore, over-released).
+  /// Releases; RuntimeError (as Python) if the lock is not held (or, for an
+  /// RLock, not held by the caller); ValueError when a BoundedSemaphore is
+  /// over-released.
   void release() const { call("release", {{"thread", this_thread_number()}}); }
 
   void lock() const { acquire(); }

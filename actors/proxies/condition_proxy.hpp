@@ -2,7 +2,7 @@
 
 // ConditionProxy: a managed Condition with its own RLock (Python's
 // ConditionProxy). wait() and notify() need the lock held by the caller
-// (ValueError otherwise). wait_for(pred, timeout) re-checks `pred` after each
+// (RuntimeError otherwise, as Python). wait_for(pred, timeout) re-checks `pred` after each
 // wakeup, as Python's, and returns its last value.
 
 #include <chrono>
