@@ -40,7 +40,7 @@ public:
   using method_table = std::unordered_map<std::string, method>;
 
   class_registration(object_registry& reg, std::string type_id)
-    : type_id_(std::move(type_id)), methods_(std::make_shared<method_table>()) {
+    : reg_(&reg), type_id_(std::move(type_id)), methods_(std::make_shared<method_table>()) {
     auto methods = methods_;
     auto name = type_id_;
     reg.add(type_id_, [methods, name](const json& args, object_table& table)
@@ -75,7 +75,9 @@ public:
   }
 
   /// Exposes `fn` as `name`, whose result becomes a new managed object of
-  /// `result_type_id` (Python's method_to_typeid).
+  /// `result_type_id` (Python's method_to_typeid). ValueError at once if
+  /// this manager cannot make `result_type_id` (say "list" on a plain
+  /// BaseManager): register that type first.
   template <class R, class C, class... Ps>
   class_registration& expose(const std::string& name, R (C::*fn)(Ps...),
                              const std::string& result_type_id) {
@@ -122,6 +124,10 @@ private:
   template <class F, std::size_t... Is, class... Ps>
   class_registration& add(const std::string& name, F fn, std::string result_type,
                           std::index_sequence<Is...>, std::tuple<Ps...>*) {
+    if (!result_type.empty() && reg_->find(result_type) == nullptr)
+      throw ValueError("expose('" + name + "') of '" + type_id_
+                       + "': this manager cannot make result type id '" + result_type
+                       + "' (register it first; list, dict, ... are SyncManager's)");
     (*methods_)[name] = [fn, name, result_type](T& self, json& args,
                                                object_table& table) -> json {
       json& positional = args["args"];
@@ -148,6 +154,7 @@ private:
     return *this;
   }
 
+  object_registry* reg_;
   std::string type_id_;
   std::shared_ptr<method_table> methods_;
 };
