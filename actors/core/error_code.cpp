@@ -1,5 +1,8 @@
 #include <mpactor/actors/core/error_code.hpp>
 
+#include <typeinfo>
+
+#include <mpactor/actors/core/json.hpp>
 #include <mpactor/shm/error.hpp>
 
 namespace mpactor {
@@ -23,6 +26,12 @@ void raise_error(error_code code, const std::string& message) {
     case error_code::none:
     default: throw RemoteError(message);
   }
+}
+
+std::string message_of(const std::exception& e) {
+  if (dynamic_cast<const Error*>(&e))
+    return e.what();
+  return demangled_name(typeid(e)) + ": " + e.what();
 }
 
 error_code code_of(const std::exception& e) noexcept {

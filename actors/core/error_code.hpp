@@ -31,6 +31,11 @@ enum class error_code : std::uint8_t {
   runtime_error,        ///< RuntimeError: release of an unowned managed lock, Condition misuse
 };
 
+/// The message an exception from a caller's code carries to the caller:
+/// what() for mpactor's exceptions (their type travels as the code), the
+/// exception's type and what() for others ("std::runtime_error: boom").
+std::string message_of(const std::exception& e);
+
 /// Throws the exception that `code` stands for, with `message`.
 [[noreturn]] void raise_error(error_code code, const std::string& message);
 

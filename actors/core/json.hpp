@@ -29,6 +29,10 @@ std::string python_repr(const json& value);
 /// "float", "str", "bool", "None", "list", "dict", "proxy").
 std::string json_type_name(const json& value);
 
+/// The C++ name of a type as its source spells it ("Config",
+/// "std::runtime_error"), not as typeid mangles it ("6Config").
+std::string demangled_name(const std::type_info& type);
+
 /// The Python name of the json type a C++ type converts from.
 template <class T>
 std::string expected_type_name() {
@@ -36,7 +40,7 @@ std::string expected_type_name() {
   else if constexpr (std::is_integral_v<T>) return "int";
   else if constexpr (std::is_floating_point_v<T>) return "float";
   else if constexpr (std::is_convertible_v<T, std::string>) return "str";
-  else return typeid(T).name();
+  else return demangled_name(typeid(T));
 }
 
 /// Converts `value` to T; TypeError naming the expected and the actual type

@@ -138,11 +138,11 @@ private:
                         + " arguments (" + std::to_string(positional.size())
                         + " given)");
       json out;
-      using R = decltype((self.*fn)(json_as<std::decay_t<Ps>>(positional[Is])...));
+      using R = decltype((self.*fn)(argument<std::decay_t<Ps>>(name, Is, positional[Is])...));
       if constexpr (std::is_void_v<R>) {
-        (self.*fn)(json_as<std::decay_t<Ps>>(positional[Is])...);
+        (self.*fn)(argument<std::decay_t<Ps>>(name, Is, positional[Is])...);
       } else {
-        out = (self.*fn)(json_as<std::decay_t<Ps>>(positional[Is])...);
+        out = (self.*fn)(argument<std::decay_t<Ps>>(name, Is, positional[Is])...);
       }
       if (!result_type.empty()) {
         auto id = table.create(result_type, json{{"init", out}});
@@ -152,6 +152,17 @@ private:
       return out;
     };
     return *this;
+  }
+
+  // Argument `i` (from 0) of method `name` as P; TypeError naming the
+  // method and the position: "add() argument 2: expected int, got str".
+  template <class P>
+  static P argument(const std::string& name, std::size_t i, const json& value) {
+    try {
+      return json_as<P>(value);
+    } catch (const TypeError& e) {
+      throw TypeError(name + "() argument " + std::to_string(i + 1) + ": " + e.what());
+    }
   }
 
   object_registry* reg_;
