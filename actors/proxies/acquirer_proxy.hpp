@@ -6,8 +6,14 @@
 // The owner of a hold is the calling process and thread, not the proxy
 // object: copies of a proxy in one thread share the hold, other threads and
 // processes do not. When the owning process dies, its holds are released.
+//
+// A proxy is a handle, so a const one locks too: `std::lock_guard` and
+// `std::unique_lock` of AcquirerProxy (and of ConditionProxy) take a const
+// proxy, as one captured by value in a Process lambda is (they are the
+// standard templates of `const AcquirerProxy`, specialized below).
 
 #include <chrono>
+#include <mutex>
 
 #include <mpactor/actors/proxies/base_proxy.hpp>
 
@@ -41,3 +47,21 @@ public:
 };
 
 } // namespace mpactor
+
+namespace std {
+
+// lock_guard<AcquirerProxy> and unique_lock<AcquirerProxy> accept a const
+// proxy: each is the standard template of `const AcquirerProxy`.
+template <>
+class lock_guard<mpactor::AcquirerProxy> : public lock_guard<const mpactor::AcquirerProxy> {
+public:
+  using lock_guard<const mpactor::AcquirerProxy>::lock_guard;
+};
+
+template <>
+class unique_lock<mpactor::AcquirerProxy> : public unique_lock<const mpactor::AcquirerProxy> {
+public:
+  using unique_lock<const mpactor::AcquirerProxy>::unique_lock;
+};
+
+} // namespace std

@@ -48,3 +48,20 @@ public:
 };
 
 } // namespace mpactor
+
+namespace std {
+
+// As for AcquirerProxy: lock_guard and unique_lock take a const proxy.
+template <>
+class lock_guard<mpactor::ConditionProxy> : public lock_guard<const mpactor::ConditionProxy> {
+public:
+  using lock_guard<const mpactor::ConditionProxy>::lock_guard;
+};
+
+template <>
+class unique_lock<mpactor::ConditionProxy> : public unique_lock<const mpactor::ConditionProxy> {
+public:
+  using unique_lock<const mpactor::ConditionProxy>::unique_lock;
+};
+
+} // namespace std
