@@ -5,8 +5,9 @@
 // Everything stored in a managed object is an mpactor::json
 // (nlohmann::json). User types go in and out through their
 // to_json/from_json functions, as nlohmann defines them. A proxy stored in a
-// managed object travels as a reference marker (see proxy_ref.hpp), so it
-// stays a live reference to the same object.
+// managed object travels as a reference marker (see Token in token.hpp and
+// BaseProxy's to_json in base_proxy.hpp), so it stays a live reference to the
+// same object.
 //
 // python_repr() prints a value as Python prints the equivalent object
 // (`[1, 'x']`, `{'a': None}`, `8.0`), so examples show what the tutorial shows.

@@ -5,8 +5,9 @@
 // BoundedSemaphore, Condition, Event, Barrier, Value, Array), each created by
 // the factory method of its name and used through its proxy.
 //
-// Manager() returns a started SyncManager: a server process on loopback with
-// a fresh random authkey, shut down when the SyncManager is destroyed or
+// Manager() returns a started SyncManager: a server process listening on an
+// abstract Unix socket (Linux; no file, this machine only) with a fresh
+// random authkey, shut down when the SyncManager is destroyed or
 // this process dies.
 
 #include <cstddef>

@@ -1,9 +1,13 @@
 #pragma once
 
 // DictProxy: a managed dict (Python's DictProxy). Keys are json values (str,
-// int, ...) in insertion order. get(key) of a missing key raises KeyError;
-// get(key, default) returns the default. items(), update() and copy() are one
-// round trip for the whole dict.
+// int, ...) kept in insertion order by keys(), values(), items() and
+// range-for. Two things sort by key, because a json object is a sorted map:
+// copy() (a json object) and a dict made or updated from a json object
+// (`m.dict({{"b", 1}, {"a", 2}})`); to keep an order, pass a list of
+// [key, value] pairs (fromkeys() makes one). get(key) of a missing key
+// raises KeyError; get(key, default) returns the default. items(), update()
+// and copy() are one round trip for the whole dict.
 //
 // As Python: `d[k]` reads (KeyError if missing) and `d[k] = v` writes
 // (ItemRef, one round trip each), `d.erase(k)` is `del d[k]`, `len(d)`,
