@@ -224,7 +224,12 @@ std::shared_ptr<client> BaseManager::link() const {
 std::shared_ptr<object_ref> BaseManager::create_ref(const std::string& type_id,
                                                     json args) const {
   auto cl = link();
-  auto marker = cl->call(0, "create", {{"typeid", type_id}, {"args", std::move(args)}});
+  json marker;
+  try {
+    marker = cl->call(0, "create", {{"typeid", type_id}, {"args", std::move(args)}});
+  } catch (const ConnectionError& e) {
+    raise_manager_gone(cl->address(), e);
+  }
   std::vector<std::shared_ptr<object_ref>> keep;
   cl->adopt_markers(marker, keep);
   if (keep.empty())

@@ -111,6 +111,12 @@ protected:
   std::shared_ptr<object_ref> ref_;
 };
 
+/// Rethrows `e`, a ConnectionError from a call to the manager at `address`,
+/// with one wording however the link broke ("connection closed by peer",
+/// "send: Broken pipe", a silent server): "the manager at ADDRESS is gone
+/// (DETAIL)". A restarted manager keeps its own message.
+[[noreturn]] void raise_manager_gone(const Address& address, const ConnectionError& e);
+
 /// A number that names the calling thread within its process (lock owners).
 std::uint64_t this_thread_number();
 

@@ -1,15 +1,19 @@
 // Tests of error messages: C++ type names demangled, a registered method's
 // name and argument position in its argument errors, and the type of a
-// non-mpactor exception thrown by a method.
+// non-mpactor exception thrown by a method, and one wording for a dead manager.
 
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <stdexcept>
 #include <string>
+
+#include <signal.h>
 
 #include <mpactor/mpactor.hpp>
 
 using mpactor::json;
+using namespace std::chrono_literals;
 
 struct Config {
   int workers = 0;
@@ -50,4 +54,20 @@ TEST_CASE("A std exception thrown by a method arrives with its type") {
   auto sut = m.create<mpactor::AutoProxy>("Shop");
   CHECK_THROWS_AS(sut.call_method("explode"), mpactor::RemoteError);
   CHECK_THROWS_WITH(sut.call_method("explode"), Catch::Contains("std::runtime_error: boom"));
+}
+
+TEST_CASE("Every call to a killed manager says the manager is gone, in one wording") {
+  auto m = mpactor::Manager();
+  auto d = m.dict({{"a", 1}});
+  auto l = m.list();
+  REQUIRE(d.get("a") == 1);
+  ::kill(m.server_pid(), SIGKILL);
+  m.join(5s);
+  REQUIRE_FALSE(m.is_alive());
+  auto gone = Catch::Contains("the manager at ") && Catch::Contains(" is gone (");
+  CHECK_THROWS_WITH(d.get("a"), gone);
+  CHECK_THROWS_WITH(l.append(1), gone);
+  CHECK_THROWS_WITH(d.set("b", 2), gone);
+  CHECK_THROWS_WITH(m.dict(), gone);
+  CHECK_THROWS_AS(d.get("a"), mpactor::ConnectionError);
 }
