@@ -90,6 +90,12 @@ public:
   }
   friend bool operator!=(const ItemRef& x, const ItemRef& y) { return !(x == y); }
 
+  /// The item's value as json (one read). nlohmann's own conversions must
+  /// not apply: they would read the item as a str (an ItemRef converts to
+  /// string_view), and `json j = d[k];` prefers json's converting
+  /// constructor, which lands here.
+  friend void to_json(json& j, const ItemRef& x) { j = x.get(); }
+
   /// Prints the item's value as JSON (one read).
   friend std::ostream& operator<<(std::ostream& out, const ItemRef& x) {
     return out << x.get();

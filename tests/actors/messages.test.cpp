@@ -64,10 +64,9 @@ TEST_CASE("Every call to a killed manager says the manager is gone, in one wordi
   ::kill(m.server_pid(), SIGKILL);
   m.join(5s);
   REQUIRE_FALSE(m.is_alive());
-  auto gone = Catch::Contains("the manager at ") && Catch::Contains(" is gone (");
-  CHECK_THROWS_WITH(d.get("a"), gone);
-  CHECK_THROWS_WITH(l.append(1), gone);
-  CHECK_THROWS_WITH(d.set("b", 2), gone);
-  CHECK_THROWS_WITH(m.dict(), gone);
+  CHECK_THROWS_WITH(d.get("a"), Catch::Contains("the manager at ") && Catch::Contains(" is gone ("));
+  CHECK_THROWS_WITH(l.append(1), Catch::Contains("the manager at ") && Catch::Contains(" is gone ("));
+  CHECK_THROWS_WITH(d.set("b", 2), Catch::Contains("the manager at ") && Catch::Contains(" is gone ("));
+  CHECK_THROWS_WITH(m.dict(), Catch::Contains("the manager at ") && Catch::Contains(" is gone ("));
   CHECK_THROWS_AS(d.get("a"), mpactor::ConnectionError);
 }
