@@ -8,6 +8,7 @@
 
 #include <mpactor/shm/array.hpp>
 #include <mpactor/shm/error.hpp>
+#include <mpactor/shm/len.hpp>
 #include <mpactor/shm/lock.hpp>
 #include <mpactor/shm/process.hpp>
 #include <mpactor/shm/raw_array.hpp>

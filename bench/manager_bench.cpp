@@ -20,8 +20,7 @@
 // figures of the same run. Takes about 30 s.
 //
 // Run: build/bench/bench_manager [--python PATH-TO-ANCHOR]
-//      (default anchor: $MPACTOR_SHARED/anchors/python_baseline.py, else
-//      ../shared/anchors/python_baseline.py)
+//      (default anchor: bench/python_baseline.py, from the repository's root)
 
 #include <algorithm>
 #include <functional>
@@ -357,8 +356,8 @@ double mp_dict_pipelined(const mpactor::SyncManager& m, long n) {
 }
 
 // dict gets from a CAF actor in a forked child through the dict's handle,
-// 256 requests in flight; gets/s. (CAF's own BASP does 55-80k/s pipelined
-// here, ../shared/notes.)
+// 256 requests in flight; gets/s. (CAF's own BASP, measured on this kind of
+// machine, does 55-80k/s pipelined.)
 double mp_dict_actor(const mpactor::SyncManager& m, long n) {
   auto d = dict_of_64(m);
   mpactor::Process p([d, n] {

@@ -34,11 +34,10 @@ inline std::string ratio(const char* what, double x, double y) {
 }
 
 /// The Python side of the comparisons: `--python PATH`, else
-/// $MPACTOR_SHARED/anchors/python_baseline.py, else ../shared/anchors/.
+/// bench/python_baseline.py (run from the repository's root, as
+/// scripts/bench.sh does).
 inline std::string python_anchor(int argc, char** argv) {
-  std::string anchor = "../shared/anchors/python_baseline.py";
-  if (const char* env = std::getenv("MPACTOR_SHARED"))
-    anchor = std::string{env} + "/anchors/python_baseline.py";
+  std::string anchor = "bench/python_baseline.py";
   for (int i = 1; i + 1 < argc; ++i)
     if (std::string{argv[i]} == "--python")
       anchor = argv[i + 1];

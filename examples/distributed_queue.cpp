@@ -95,7 +95,7 @@ int consume(const Address& addr, const std::string& name) {
       note.set("seen_by", name);
     } else {
       int n = job.get<int>();
-      results.set(n, n * n);
+      results[n] = n * n;
     }
     queue.task_done();
   }
@@ -185,7 +185,7 @@ int demo() {
   long sum = 0;
   for (auto& [k, v] : results.items())
     sum += v.get<long>();
-  std::printf("results: %zu squares, sum %ld (expected 2870)\n", results.size(), sum);
+  std::printf("results: %zu squares, sum %ld (expected 2870)\n", len(results), sum);
   kill(server, SIGTERM);
   rc |= exit_status(server);
   std::printf("all nodes exited %s\n", rc == 0 ? "cleanly" : "with errors");

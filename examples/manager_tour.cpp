@@ -53,11 +53,11 @@ int main() {
           inside.set(now);
           peak.set(std::max(now, peak.get<int>()));
         }
-        results.set(n, n * n);
+        results[n] = n * n;
         {
           std::lock_guard<mpactor::AcquirerProxy> g{lock};
           inside.set(inside.get<int>() - 1);
-          per_worker.set(index, per_worker.get<int>(index) + 1);
+          per_worker[index] = per_worker[index].get<int>() + 1;
         }
       }
       jobs.task_done();
@@ -85,11 +85,11 @@ int main() {
     sum += v.get<long>();
   std::printf("JoinableQueue + dict: %zu jobs done by %d workers, results[7] = %d, "
               "sum of squares = %ld\n",
-              results.size(), workers, results.get<int>(7), sum);
+              len(results), workers, results[7].get<int>(), sum);
   std::printf("Semaphore(2) + Lock + Value: at most %s workers were in the limited "
               "section at once\n", peak.get<int>() <= 2 ? "2" : "MORE THAN 2");
   int total = 0;
-  for (auto& c : per_worker.copy())
+  for (auto& c : per_worker) // one round trip for a snapshot
     total += c.get<int>();
   std::printf("Array: jobs per worker add up to %d\n", total);
 
@@ -104,7 +104,7 @@ int main() {
   waiter.start();
   {
     std::lock_guard<mpactor::ConditionProxy> g{cond};
-    ns.set("baton", "hello");
+    ns["baton"] = "hello";
     cond.notify_all();
   }
   waiter.join();

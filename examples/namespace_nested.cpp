@@ -28,24 +28,24 @@ void pitfall(NamespaceProxy ns) {
 void fix(NamespaceProxy ns, json x, json y) {
   x.push_back(1);
   y.push_back("x");
-  ns.set("x", x); // ns.x = x: an assignment to the Namespace propagates
-  ns.set("y", y);
+  ns["x"] = x; // ns.x = x: an assignment to the Namespace propagates
+  ns["y"] = y;
 }
 
 void nested(NamespaceProxy ns) {
-  ns.get<ListProxy>("x").append(1); // a proxy to the managed list itself
-  ns.get<ListProxy>("y").append("x");
+  ns["x"].get<ListProxy>().append(1); // a proxy to the managed list itself
+  ns["y"].get<ListProxy>().append("x");
 }
 
 void run(const char* title, const mpactor::SyncManager& manager, int variant) {
   std::printf("%s\n", title);
   auto ns = manager.Namespace();
   if (variant == 2) {
-    ns.set("x", manager.list());
-    ns.set("y", manager.list());
+    ns["x"] = manager.list();
+    ns["y"] = manager.list();
   } else {
-    ns.set("x", json::array());
-    ns.set("y", json::array());
+    ns["x"] = json::array();
+    ns["y"] = json::array();
   }
   auto show = [&](const char* when) {
     if (variant == 2)

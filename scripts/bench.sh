@@ -3,12 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh python3 redis-server redis-tools >/dev/null
-shared="${MPACTOR_SHARED:-$(cd .. && pwd)/shared}"
 echo "## shared memory"
-MPACTOR_SHARED="$shared" build/bench/bench_shm
+build/bench/bench_shm --python bench/python_baseline.py
 echo
 echo "## server process (Manager) vs Python Manager and Redis"
-MPACTOR_SHARED="$shared" build/bench/bench_manager
+build/bench/bench_manager --python bench/python_baseline.py
 echo
 echo "## load: 32 client processes x 5,000 mixed ops on one manager vs Python BaseManager"
 build/bench/bench_load --python bench/load_baseline.py

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds mpactor and runs the tutorial's examples in order, saying which part
-# of the tutorial (shared/reference) each one shows.
+# of the tutorial (docs/tutorial.md) each one shows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null

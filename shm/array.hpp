@@ -8,7 +8,9 @@
 // `a[i]` is an element reference whose read and write each hold the lock once
 // and whose compound operators are atomic. to_vector() copies all elements
 // under one hold. get_obj() is the unsynchronized RawArray view, for code that
-// holds get_lock() itself. Out-of-range indices throw IndexError.
+// holds get_lock() itself. Out-of-range indices throw IndexError. begin()/end()
+// iterate in place without the lock (range-for): hold get_lock() meanwhile
+// if anyone may write.
 //
 // Named arrays are shared by unrelated programs: create(), open(),
 // open_or_create(), unlink() (see named_segment.hpp).
@@ -146,6 +148,12 @@ public:
     return lock_.acquire(block, timeout);
   }
   void release() const { lock_.release(); }
+
+  /// Iteration over the elements in place, unsynchronized: hold get_lock()
+  /// for the whole loop when another process or thread may write (or
+  /// iterate to_vector(), a snapshot under one hold).
+  T* begin() const noexcept { return obj_.begin(); }
+  T* end() const noexcept { return obj_.end(); }
 
   /// The unsynchronized elements (size(), operator[], begin(), end()).
   const RawArray<T>& get_obj() const noexcept { return obj_; }

@@ -31,9 +31,14 @@ MPACTOR_ERROR_TYPE(KeyError, Error)
 MPACTOR_ERROR_TYPE(AttributeError, KeyError)
 /// An index is out of range.
 MPACTOR_ERROR_TYPE(IndexError, Error)
-/// An argument has the right type but a wrong value (also: releasing a lock
-/// that is not held, over-releasing a BoundedSemaphore).
+/// An argument has the right type but a wrong value (also: releasing a
+/// shared-memory lock that is not held, as Python's multiprocessing.Lock,
+/// over-releasing a BoundedSemaphore).
 MPACTOR_ERROR_TYPE(ValueError, Error)
+/// An operation is wrong in the object's present state, where Python raises
+/// RuntimeError: releasing a managed Lock or RLock the caller does not hold,
+/// waiting on or notifying a managed Condition without holding its lock.
+MPACTOR_ERROR_TYPE(RuntimeError, Error)
 /// An argument or a stored value has the wrong type.
 MPACTOR_ERROR_TYPE(TypeError, Error)
 /// A get found the queue empty (non-blocking, or after its timeout).

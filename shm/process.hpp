@@ -13,6 +13,9 @@
 // is negative -N when the child was killed by signal N, as in Python. The
 // child starts with SIGTERM at its default action, so terminate() ends it.
 //
+// Arguments may be move-only (a std::unique_ptr); a target that cannot be
+// called with the given arguments fails to compile with one message.
+//
 // A Process is a move-only handle to one child. Destroying it while the child
 // runs neither kills the child nor leaves a zombie: the child is reaped in
 // the background when it ends. Methods are for the thread that owns the
@@ -45,16 +48,29 @@ public:
   Process();
 
   /// A process that will call `target(args...)` in the child. The arguments
-  /// are copied into the handle now, as Python pickles them.
+  /// are copied (or moved: a std::unique_ptr is fine) into the handle now,
+  /// as Python pickles them; the child passes its copies on as rvalues
+  /// where the target takes them so, else as lvalues. A target that cannot
+  /// be called with these arguments is a compile error that says so.
   template <class F, class... Args,
             class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Process>>>
   explicit Process(F&& target, Args&&... args)
     : Process(std::function<void()>(
-        [fn = std::forward<F>(target),
-         tup = std::make_tuple(std::forward<Args>(args)...)]() mutable {
-          std::apply(fn, tup);
+        [call = std::make_shared<std::tuple<std::decay_t<F>, std::decay_t<Args>...>>(
+           std::forward<F>(target), std::forward<Args>(args)...)] {
+          std::apply(
+            [](auto& fn, auto&... xs) {
+              if constexpr (std::is_invocable_v<decltype(fn), decltype(std::move(xs))...>)
+                std::invoke(fn, std::move(xs)...);
+              else if constexpr (std::is_invocable_v<decltype(fn), decltype(xs)...>)
+                std::invoke(fn, xs...);
+            },
+            *call);
         })) {
-    // nop
+    static_assert(std::is_invocable_v<std::decay_t<F>&, std::decay_t<Args>&&...>
+                    || std::is_invocable_v<std::decay_t<F>&, std::decay_t<Args>&...>,
+                  "Process(target, args...): target cannot be called with these arguments "
+                  "(check their number and types)");
   }
 
   explicit Process(std::function<void()> target);

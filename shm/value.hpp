@@ -12,6 +12,8 @@
 // one hold, so `v += 1` from many processes never loses an update (Python's
 // `v.value += 1` does: that is the tutorial's first pitfall). get_obj() is the
 // raw T&, for code that holds get_lock() itself, and for showing the pitfall.
+// An integer Value's compound operators refuse a floating-point operand at
+// compile time (`v += 1.5` would add 1).
 //
 // Named values are shared by unrelated programs: create(), open(),
 // open_or_create(), unlink() (see named_segment.hpp).
@@ -19,6 +21,8 @@
 #include <memory>
 #include <new>
 #include <string>
+
+#include <type_traits>
 
 #include <mpactor/shm/lock.hpp>
 #include <mpactor/shm/named_segment.hpp>
@@ -67,12 +71,35 @@ public:
     return *this;
   }
 
-  /// Atomic read-modify-write operators; each returns the new value.
-  T operator+=(T x) { return update([&](T& v) { v += x; }); }
-  T operator-=(T x) { return update([&](T& v) { v -= x; }); }
-  T operator*=(T x) { return update([&](T& v) { v *= x; }); }
-  T operator/=(T x) { return update([&](T& v) { v /= x; }); }
-  T operator%=(T x) { return update([&](T& v) { v %= x; }); }
+  /// Atomic read-modify-write operators; each returns the new value. An
+  /// integer Value refuses a floating-point operand at compile time
+  /// (`Value<int> v; v += 1.5;` does not compile): C++ would drop the
+  /// fraction silently, as Python's ctypes c_int refuses a float.
+  template <class U>
+  T operator+=(U x) {
+    keeps_fraction<U>();
+    return update([&](T& v) { v += static_cast<T>(x); });
+  }
+  template <class U>
+  T operator-=(U x) {
+    keeps_fraction<U>();
+    return update([&](T& v) { v -= static_cast<T>(x); });
+  }
+  template <class U>
+  T operator*=(U x) {
+    keeps_fraction<U>();
+    return update([&](T& v) { v *= static_cast<T>(x); });
+  }
+  template <class U>
+  T operator/=(U x) {
+    keeps_fraction<U>();
+    return update([&](T& v) { v /= static_cast<T>(x); });
+  }
+  template <class U>
+  T operator%=(U x) {
+    keeps_fraction<U>();
+    return update([&](T& v) { v %= static_cast<T>(x); });
+  }
   T operator++() { return update([](T& v) { ++v; }); }
   T operator--() { return update([](T& v) { --v; }); }
   /// Postfix forms return the old value.
@@ -129,6 +156,13 @@ public:
   }
 
 private:
+  template <class U>
+  static constexpr void keeps_fraction() {
+    static_assert(!(std::is_integral_v<T> && std::is_floating_point_v<U>),
+                  "an integer Value takes no floating-point operand: the fraction would be "
+                  "dropped; convert it explicitly (static_cast) or use Value<double>");
+  }
+
   Value(std::shared_ptr<block> blk, int)
     : obj_(blk, &blk->value), lock_(std::shared_ptr<lock_data>(blk, &blk->lock)) {
     // nop

@@ -1,5 +1,8 @@
 #include <mpactor/actors/core/error_code.hpp>
 
+#include <typeinfo>
+
+#include <mpactor/actors/core/json.hpp>
 #include <mpactor/shm/error.hpp>
 
 namespace mpactor {
@@ -17,11 +20,18 @@ void raise_error(error_code code, const std::string& message) {
     case error_code::connection_error: throw ConnectionError(message);
     case error_code::broken_barrier_error: throw BrokenBarrierError(message);
     case error_code::attribute_error: throw AttributeError(message);
+    case error_code::runtime_error: throw RuntimeError(message);
     case error_code::no_such_object:
     case error_code::remote_error:
     case error_code::none:
     default: throw RemoteError(message);
   }
+}
+
+std::string message_of(const std::exception& e) {
+  if (dynamic_cast<const Error*>(&e))
+    return e.what();
+  return demangled_name(typeid(e)) + ": " + e.what();
 }
 
 error_code code_of(const std::exception& e) noexcept {
@@ -31,6 +41,7 @@ error_code code_of(const std::exception& e) noexcept {
   if (dynamic_cast<const IndexError*>(&e)) return error_code::index_error;
   if (dynamic_cast<const ValueError*>(&e)) return error_code::value_error;
   if (dynamic_cast<const TypeError*>(&e)) return error_code::type_error;
+  if (dynamic_cast<const RuntimeError*>(&e)) return error_code::runtime_error;
   if (dynamic_cast<const Empty*>(&e)) return error_code::empty;
   if (dynamic_cast<const Full*>(&e)) return error_code::full;
   if (dynamic_cast<const TimeoutError*>(&e)) return error_code::timeout_error;

@@ -17,7 +17,7 @@ enum class error_code : std::uint8_t {
   none = 0,
   key_error,            ///< KeyError: no such key
   index_error,          ///< IndexError: index out of range
-  value_error,          ///< ValueError: bad value (also: release of an unowned lock)
+  value_error,          ///< ValueError: bad value
   type_error,           ///< TypeError: wrong type of argument or stored value
   empty,                ///< Empty: queue empty (non-blocking or after timeout)
   full,                 ///< Full: queue full (non-blocking or after timeout)
@@ -28,7 +28,13 @@ enum class error_code : std::uint8_t {
   broken_barrier_error, ///< BrokenBarrierError
   attribute_error,      ///< AttributeError: no such name or method not exposed
   no_such_object,       ///< RemoteError: the object id is unknown (freed)
+  runtime_error,        ///< RuntimeError: release of an unowned managed lock, Condition misuse
 };
+
+/// The message an exception from a caller's code carries to the caller:
+/// what() for mpactor's exceptions (their type travels as the code), the
+/// exception's type and what() for others ("std::runtime_error: boom").
+std::string message_of(const std::exception& e);
 
 /// Throws the exception that `code` stands for, with `message`.
 [[noreturn]] void raise_error(error_code code, const std::string& message);

@@ -1,6 +1,10 @@
 #include <mpactor/actors/core/json.hpp>
 
 #include <charconv>
+#include <cstdlib>
+#include <memory>
+
+#include <cxxabi.h>
 #include <cmath>
 
 namespace mpactor {
@@ -96,6 +100,13 @@ std::string python_repr(const json& value) {
   std::string out;
   repr(value, out);
   return out;
+}
+
+std::string demangled_name(const std::type_info& type) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> name{
+    abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free};
+  return status == 0 && name ? std::string{name.get()} : std::string{type.name()};
 }
 
 std::string json_type_name(const json& value) {

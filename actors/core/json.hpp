@@ -5,8 +5,9 @@
 // Everything stored in a managed object is an mpactor::json
 // (nlohmann::json). User types go in and out through their
 // to_json/from_json functions, as nlohmann defines them. A proxy stored in a
-// managed object travels as a reference marker (see proxy_ref.hpp), so it
-// stays a live reference to the same object.
+// managed object travels as a reference marker (see Token in token.hpp and
+// BaseProxy's to_json in base_proxy.hpp), so it stays a live reference to the
+// same object.
 //
 // python_repr() prints a value as Python prints the equivalent object
 // (`[1, 'x']`, `{'a': None}`, `8.0`), so examples show what the tutorial shows.
@@ -29,6 +30,10 @@ std::string python_repr(const json& value);
 /// "float", "str", "bool", "None", "list", "dict", "proxy").
 std::string json_type_name(const json& value);
 
+/// The C++ name of a type as its source spells it ("Config",
+/// "std::runtime_error"), not as typeid mangles it ("6Config").
+std::string demangled_name(const std::type_info& type);
+
 /// The Python name of the json type a C++ type converts from.
 template <class T>
 std::string expected_type_name() {
@@ -36,7 +41,7 @@ std::string expected_type_name() {
   else if constexpr (std::is_integral_v<T>) return "int";
   else if constexpr (std::is_floating_point_v<T>) return "float";
   else if constexpr (std::is_convertible_v<T, std::string>) return "str";
-  else return typeid(T).name();
+  else return demangled_name(typeid(T));
 }
 
 /// Converts `value` to T; TypeError naming the expected and the actual type

@@ -67,6 +67,8 @@ BaseManager::BaseManager(BaseManager&&) noexcept = default;
 BaseManager& BaseManager::operator=(BaseManager&&) noexcept = default;
 
 void BaseManager::start(std::function<void()> initializer) {
+  if (st_->shut_down)
+    throw ProcessError("Manager has shut down");
   if (st_->process)
     throw ProcessError("the manager has already been started");
   if (st_->authkey.empty())
@@ -128,8 +130,13 @@ void BaseManager::shutdown() {
   st_->shut_down = true;
   if (st_->local_server)
     st_->local_server->shutdown();
-  if (!st_->process)
+  if (!st_->process) {
+    // A connected manager has no server of its own: close the link. Its
+    // proxies keep their own connections to the server.
+    st_->link.reset();
+    st_->connected = false;
     return;
+  }
   try {
     if (st_->process->is_alive())
       link()->call(0, "shutdown", json::object());
@@ -168,7 +175,16 @@ server& BaseManager::get_server() {
   return *st_->local_server;
 }
 
+void BaseManager::refuse_registration_if_started(const std::string& type_id) const {
+  if (st_->process)
+    throw ProcessError("cannot register '" + type_id
+                       + "': the manager is already started and its server would not "
+                         "know it; register types before start() (Manager() is started: "
+                         "use SyncManager m; m.register_type...; m.start())");
+}
+
 void BaseManager::register_factory(const std::string& type_id, object_factory factory) {
+  refuse_registration_if_started(type_id);
   st_->registry->add(type_id, std::move(factory));
 }
 
@@ -184,10 +200,12 @@ void BaseManager::set_tls(const TlsConfig& config) {
 
 void BaseManager::register_shared(const std::string& type_id,
                                   const std::string& base_type_id, json args) {
+  refuse_registration_if_started(type_id);
   st_->registry->add_shared(type_id, base_type_id, std::move(args));
 }
 
 void BaseManager::register_actor(const std::string& type_id, actor_spawner spawner) {
+  refuse_registration_if_started(type_id);
   st_->registry->add_actor(type_id, std::move(spawner));
 }
 
@@ -206,7 +224,12 @@ std::shared_ptr<client> BaseManager::link() const {
 std::shared_ptr<object_ref> BaseManager::create_ref(const std::string& type_id,
                                                     json args) const {
   auto cl = link();
-  auto marker = cl->call(0, "create", {{"typeid", type_id}, {"args", std::move(args)}});
+  json marker;
+  try {
+    marker = cl->call(0, "create", {{"typeid", type_id}, {"args", std::move(args)}});
+  } catch (const ConnectionError& e) {
+    raise_manager_gone(cl->address(), e);
+  }
   std::vector<std::shared_ptr<object_ref>> keep;
   cl->adopt_markers(marker, keep);
   if (keep.empty())

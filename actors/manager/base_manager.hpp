@@ -15,8 +15,14 @@
 // Registering types: register_factory(type_id, factory) for managed_object
 // states, register_type<T>(type_id) for plain C++ classes (see
 // class_registration.hpp), register_actor(type_id, spawner) for CAF actors
-// that run on the manager's node (actor_context.hpp). Registrations must happen before start() (the
-// server process inherits them) or before get_server().
+// that run on the manager's node (actor_context.hpp). Registrations must
+// happen before start() (the server process inherits them) or before
+// get_server(): registering on a started manager (Manager() is started) is
+// a ProcessError at once, not an "unknown type id" later.
+//
+// shutdown() of a manager that connect()ed closes its link (Python's
+// manager has no server to stop there either); start() after shutdown() is
+// a ProcessError "Manager has shut down", as in Python.
 //
 // A BaseManager is move-only. Its proxies stay usable in forked children.
 
@@ -54,7 +60,8 @@ public:
   /// AuthenticationError on a wrong key, ConnectionError if unreachable.
   void connect();
 
-  /// Stops a server started by start(); idempotent.
+  /// Stops a server started by start(), or closes the link of a manager
+  /// that connect()ed (the server keeps running); idempotent.
   void shutdown();
 
   /// Waits for the server process to end (after shutdown()).
@@ -119,6 +126,8 @@ protected:
   std::shared_ptr<object_ref> create_ref(const std::string& type_id, json args) const;
   std::shared_ptr<client> link() const;
   object_registry& registry();
+  /// ProcessError if the manager is started (its server has its registry).
+  void refuse_registration_if_started(const std::string& type_id) const;
 
 private:
   struct state;
@@ -133,6 +142,7 @@ namespace mpactor {
 
 template <class T>
 class_registration<T> BaseManager::register_type(const std::string& type_id) {
+  refuse_registration_if_started(type_id);
   return class_registration<T>(registry(), type_id);
 }
 

@@ -121,6 +121,16 @@ ArrayProxy SyncManager::Array(json init) const {
   return create<ArrayProxy>("Array", {{"init", std::move(init)}});
 }
 
+ValueProxy SyncManager::Value(char typecode, json init) const {
+  return create<ValueProxy>("Value",
+                            {{"typecode", std::string(1, typecode)}, {"init", std::move(init)}});
+}
+
+ArrayProxy SyncManager::Array(char typecode, json init) const {
+  return create<ArrayProxy>("Array",
+                            {{"typecode", std::string(1, typecode)}, {"init", std::move(init)}});
+}
+
 SyncManager Manager() {
   // A local manager listens on an abstract Unix socket, as Python's does on
   // Linux: faster than loopback TCP, and it leaves no file behind.

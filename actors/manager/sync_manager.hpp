@@ -5,8 +5,9 @@
 // BoundedSemaphore, Condition, Event, Barrier, Value, Array), each created by
 // the factory method of its name and used through its proxy.
 //
-// Manager() returns a started SyncManager: a server process on loopback with
-// a fresh random authkey, shut down when the SyncManager is destroyed or
+// Manager() returns a started SyncManager: a server process listening on an
+// abstract Unix socket (Linux; no file, this machine only) with a fresh
+// random authkey, shut down when the SyncManager is destroyed or
 // this process dies.
 
 #include <cstddef>
@@ -47,6 +48,13 @@ public:
   BarrierProxy Barrier(long parties, Timeout timeout = none) const;
   ValueProxy Value(json init = json{}) const;
   ArrayProxy Array(json init = json::array()) const;
+  /// Python's Value(typecode, init): 'i' int, 'd' double, ... (c b B u h H
+  /// i I l L q Q f d). Stored values are checked and converted as ctypes
+  /// does (an int code wraps to its width and refuses a float: TypeError);
+  /// ValueError for an unknown typecode.
+  ValueProxy Value(char typecode, json init) const;
+  /// Python's Array(typecode, size or sequence): elements typed as Value's.
+  ArrayProxy Array(char typecode, json init) const;
 };
 
 /// A started SyncManager (Python's multiprocessing.Manager()).

@@ -28,7 +28,7 @@ outcome condition_object::call(call_context& ctx, const std::string& m,
   }
   if (m == "release") {
     if (!owns(who))
-      return make_error(error_code::value_error, "cannot release un-acquired lock");
+      return make_error(error_code::runtime_error, "cannot release un-acquired lock");
     if (--count_ == 0) {
       owner_.reset();
       hand_on(ctx);
@@ -37,7 +37,7 @@ outcome condition_object::call(call_context& ctx, const std::string& m,
   }
   if (m == "wait") {
     if (!owns(who))
-      return make_error(error_code::value_error, "cannot wait on un-acquired lock");
+      return make_error(error_code::runtime_error, "cannot wait on un-acquired lock");
     auto depth = count_;
     owner_.reset();
     count_ = 0;
@@ -48,7 +48,7 @@ outcome condition_object::call(call_context& ctx, const std::string& m,
   }
   if (m == "notify" || m == "notify_all") {
     if (!owns(who))
-      return make_error(error_code::value_error, "cannot notify on un-acquired lock");
+      return make_error(error_code::runtime_error, "cannot notify on un-acquired lock");
     auto n = m == "notify_all" ? cond_waiters_.size()
                                : static_cast<std::size_t>(arg<long>(args, "n", 1));
     for (std::size_t i = 0; i < n && !cond_waiters_.empty(); ++i) {

@@ -8,10 +8,10 @@
 // wait() releases the lock however deeply the caller holds it, waits for a
 // notify or the timeout, and answers once the caller holds the lock again at
 // the same depth: true if notified, false on timeout. wait, notify and
-// release without holding the lock are ValueErrors. A session that ends
-// gives the lock up and leaves the queues. n_waiting() counts the waits that
-// no notify has reached yet (the ones a notify would wake), so a test can
-// know a waiter has reached the server.
+// release without holding the lock are RuntimeErrors (as Python). A session
+// that ends gives the lock up and leaves the queues. n_waiting() counts the
+// waits that no notify has reached yet (the ones a notify would wake), so a
+// test can know a waiter has reached the server.
 
 #include <optional>
 

@@ -135,6 +135,15 @@ outcome dict_object::call(call_context& ctx, const std::string& m, json& args) {
     index_.clear();
     return json{};
   }
+  if (m == "popitem") {
+    if (entries_.empty())
+      return make_error(error_code::key_error, "'popitem(): dictionary is empty'");
+    auto last = std::prev(entries_.end());
+    json out = json::array({last->first, json{}});
+    erase(out[0], &out[1]);
+    ctx.drop_after_reply(out[1]);
+    return out;
+  }
   if (m == "erase") {
     if (!erase(key(), nullptr))
       return make_error(error_code::key_error, python_repr(key()));

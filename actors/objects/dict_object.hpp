@@ -6,7 +6,7 @@
 // insertion order as in Python. Methods (args are named):
 //   set(key, value)  get(key[, default])  contains(key)  pop(key[, default])
 //   keys()  values()  items()  size()  update(items)  setdefault(key, default)
-//   clear()  copy()
+//   clear()  copy()  erase(key)  popitem()
 // A missing key without default is a KeyError. update/items/copy are one
 // round trip for the whole dict.
 

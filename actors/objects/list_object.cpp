@@ -19,6 +19,47 @@ int order_class(const json& v) {
   return 3;
 }
 
+// Python's slice.indices(n): the first index, the step and the count of a
+// slice {start, stop, step} (null bounds are Python's None).
+struct slice_range {
+  long long start;
+  long long step;
+  long long count;
+};
+
+slice_range slice_indices(const json& args, long long n) {
+  auto bound = [&](const char* name) -> const json* {
+    auto it = args.find(name);
+    return it == args.end() || it->is_null() ? nullptr : &*it;
+  };
+  long long step = 1;
+  if (auto* s = bound("step"))
+    step = json_as<long long>(*s);
+  if (step == 0)
+    throw ValueError("slice step cannot be zero");
+  auto clamp = [&](const json* b, long long fallback) {
+    if (b == nullptr)
+      return fallback;
+    auto i = json_as<long long>(*b);
+    if (i < 0) {
+      i += n;
+      if (i < 0)
+        i = step < 0 ? -1 : 0;
+    } else if (i >= n) {
+      i = step < 0 ? n - 1 : n;
+    }
+    return i;
+  };
+  auto start = clamp(bound("start"), step < 0 ? n - 1 : 0);
+  auto stop = clamp(bound("stop"), step < 0 ? -1 : n);
+  long long count = 0;
+  if (step > 0 && start < stop)
+    count = (stop - start - 1) / step + 1;
+  else if (step < 0 && stop < start)
+    count = (start - stop - 1) / (-step) + 1;
+  return {start, step, count};
+}
+
 } // namespace
 
 list_object::list_object(const json& init, object_table& table) : table_(table) {
@@ -133,6 +174,59 @@ outcome list_object::call(call_context& ctx, const std::string& m, json& args) {
   }
   if (m == "copy")
     return json(items_);
+  if (m == "contains")
+    return std::find(items_.begin(), items_.end(), args["value"]) != items_.end();
+  if (m == "get_slice") {
+    auto r = slice_indices(args, static_cast<long long>(items_.size()));
+    json out = json::array();
+    for (long long k = 0; k < r.count; ++k)
+      out.push_back(items_[static_cast<std::size_t>(r.start + k * r.step)]);
+    return out;
+  }
+  if (m == "set_slice") {
+    auto& values = args["value"];
+    if (!values.is_array())
+      throw TypeError("can only assign a list to a slice, not " + json_type_name(values));
+    auto r = slice_indices(args, static_cast<long long>(items_.size()));
+    if (r.step == 1) {
+      // Python replaces l[a:b] by any number of items.
+      auto first = items_.begin() + static_cast<long>(r.start);
+      for (auto it = first; it != first + static_cast<long>(r.count); ++it)
+        table_.drop(*it);
+      for (auto& v : values)
+        table_.hold(v);
+      first = items_.erase(first, first + static_cast<long>(r.count));
+      items_.insert(first, values.begin(), values.end());
+      return json{};
+    }
+    if (static_cast<long long>(values.size()) != r.count)
+      throw ValueError("attempt to assign sequence of size " + std::to_string(values.size())
+                       + " to extended slice of size " + std::to_string(r.count));
+    for (long long k = 0; k < r.count; ++k) {
+      auto& slot = items_[static_cast<std::size_t>(r.start + k * r.step)];
+      auto& v = values[static_cast<std::size_t>(k)];
+      table_.hold(v);
+      table_.drop(slot);
+      slot = std::move(v);
+    }
+    return json{};
+  }
+  if (m == "del_slice") {
+    auto r = slice_indices(args, static_cast<long long>(items_.size()));
+    std::vector<bool> doomed(items_.size(), false);
+    for (long long k = 0; k < r.count; ++k)
+      doomed[static_cast<std::size_t>(r.start + k * r.step)] = true;
+    std::vector<json> kept;
+    kept.reserve(items_.size() - static_cast<std::size_t>(r.count));
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      if (doomed[i])
+        table_.drop(items_[i]);
+      else
+        kept.push_back(std::move(items_[i]));
+    }
+    items_ = std::move(kept);
+    return json{};
+  }
   return no_such_method("list", m);
 }
 

@@ -5,7 +5,9 @@
 // Methods (args are named; indices may be negative, as in Python):
 //   append(value)  extend(values)  insert(index, value)  pop([index])
 //   remove(value)  index(value)  count(value)  reverse()  sort([reverse])
-//   clear()  size()  get(index)  set(index, value)  copy()
+//   clear()  size()  get(index)  set(index, value)  copy()  contains(value)
+//   get_slice(start, stop, step)  set_slice(start, stop, step, value)
+//   del_slice(start, stop, step)   (bounds as Python's slice; null is None)
 // An index out of range is an IndexError; remove/index of a missing value a
 // ValueError; sort of values that do not compare (str with int) a TypeError.
 

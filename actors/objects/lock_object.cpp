@@ -25,10 +25,10 @@ outcome lock_object::call(call_context& ctx, const std::string& m, json& args) {
   }
   if (m == "release") {
     if (!owner_)
-      return make_error(error_code::value_error,
+      return make_error(error_code::runtime_error,
                         std::string{type} + ".release: release unlocked lock");
     if (recursive_ && !(*owner_ == who))
-      return make_error(error_code::value_error,
+      return make_error(error_code::runtime_error,
                         "RLock.release: cannot release un-acquired lock");
     if (--count_ == 0) {
       owner_.reset();

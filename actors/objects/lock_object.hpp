@@ -8,7 +8,7 @@
 // acquired, whatever proxy object it used. An RLock counts re-acquisitions
 // by its owner and only the owner may release it; a Lock may be released by
 // any caller while held (as Python's threading.Lock). Releasing a free lock
-// is a ValueError. Waiting acquirers are served in arrival order; a timed-out
+// is a RuntimeError (as Python). Waiting acquirers are served in arrival order; a timed-out
 // one gets false. A blocking acquire without timeout of a Lock its caller
 // holds would never end: ValueError. When a session ends (its process died)
 // its holds are released and its waiters dropped. n_waiting() counts the

@@ -1,8 +1,11 @@
 #pragma once
 
 // value_actor: the state and handlers of a managed Value: get(), set(value).
+// Made with a "typecode" ('i', 'd', ...), every stored value is checked and
+// converted as Python's ctypes would (typecode.hpp); without one, any value.
 
 #include <mpactor/actors/objects/managed_object.hpp>
+#include <mpactor/actors/objects/typecode.hpp>
 #include <mpactor/actors/runtime/object_table.hpp>
 
 namespace mpactor {
@@ -10,7 +13,10 @@ namespace mpactor {
 class value_object : public managed_object {
 public:
   value_object(const json& args, object_table& table)
-    : table_(table), value_(args.value("init", json{})) {
+    : table_(table), typecode_(typecode_arg(args)) {
+    auto init = args.value("init", json{});
+    value_ = typecode_ != 0 && init.is_null() ? typed_zero(typecode_)
+                                                : typed_value(typecode_, init);
     table_.hold(value_);
   }
 
@@ -20,7 +26,7 @@ public:
     if (m == "get")
       return value_;
     if (m == "set") {
-      auto& v = args["value"];
+      auto v = typed_value(typecode_, args["value"]);
       table_.hold(v);
       table_.drop(value_);
       value_ = std::move(v);
@@ -31,6 +37,7 @@ public:
 
 private:
   object_table& table_;
+  char typecode_; // 0: untyped
   json value_;
 };
 

@@ -6,8 +6,14 @@
 // The owner of a hold is the calling process and thread, not the proxy
 // object: copies of a proxy in one thread share the hold, other threads and
 // processes do not. When the owning process dies, its holds are released.
+//
+// A proxy is a handle, so a const one locks too: `std::lock_guard` and
+// `std::unique_lock` of AcquirerProxy (and of ConditionProxy) take a const
+// proxy, as one captured by value in a Process lambda is (they are the
+// standard templates of `const AcquirerProxy`, specialized below).
 
 #include <chrono>
+#include <mutex>
 
 #include <mpactor/actors/proxies/base_proxy.hpp>
 
@@ -30,8 +36,9 @@ public:
     return acquire(true, std::chrono::duration_cast<std::chrono::nanoseconds>(timeout));
   }
 
-  /// Releases; ValueError if the lock is not held (or, for an RLock, not
-  /// held by the caller; for a BoundedSemaphore, over-released).
+  /// Releases; RuntimeError (as Python) if the lock is not held (or, for an
+  /// RLock, not held by the caller); ValueError when a BoundedSemaphore is
+  /// over-released.
   void release() const { call("release", {{"thread", this_thread_number()}}); }
 
   /// Callers waiting in the server: acquirers of a Lock or Semaphore; for a
@@ -45,3 +52,21 @@ public:
 };
 
 } // namespace mpactor
+
+namespace std {
+
+// lock_guard<AcquirerProxy> and unique_lock<AcquirerProxy> accept a const
+// proxy: each is the standard template of `const AcquirerProxy`.
+template <>
+class lock_guard<mpactor::AcquirerProxy> : public lock_guard<const mpactor::AcquirerProxy> {
+public:
+  using lock_guard<const mpactor::AcquirerProxy>::lock_guard;
+};
+
+template <>
+class unique_lock<mpactor::AcquirerProxy> : public unique_lock<const mpactor::AcquirerProxy> {
+public:
+  using unique_lock<const mpactor::AcquirerProxy>::unique_lock;
+};
+
+} // namespace std

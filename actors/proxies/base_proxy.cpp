@@ -22,7 +22,12 @@ json BaseProxy::raw_call(const std::string& method, json args,
                          std::vector<std::shared_ptr<object_ref>>& keep) const {
   auto& t = token();
   auto& cl = ref_->owner();
-  auto result = cl->call(t.id, method, std::move(args));
+  json result;
+  try {
+    result = cl->call(t.id, method, std::move(args));
+  } catch (const ConnectionError& e) {
+    raise_manager_gone(cl->address(), e);
+  }
   cl->adopt_markers(result, keep);
   return result;
 }
@@ -34,7 +39,12 @@ json BaseProxy::call(const std::string& method, json args) const {
 
 void BaseProxy::send(const std::string& method, json args) const {
   auto& t = token();
-  ref_->owner()->send(t.id, method, std::move(args));
+  auto& cl = ref_->owner();
+  try {
+    cl->send(t.id, method, std::move(args));
+  } catch (const ConnectionError& e) {
+    raise_manager_gone(cl->address(), e);
+  }
 }
 
 std::shared_ptr<object_ref> BaseProxy::adopt(const Token& t) const {
@@ -48,6 +58,13 @@ std::shared_ptr<object_ref> BaseProxy::adopt(const Token& t) const {
   // expected to share this process's authkey.
   return client::for_address(full.address, owner->authkey(), owner->tls())
     ->adopt_counted(full);
+}
+
+void raise_manager_gone(const Address& address, const ConnectionError& e) {
+  std::string what = e.what();
+  if (what.find("restarted") != std::string::npos || what.find(" is gone") != std::string::npos)
+    throw e;
+  throw ConnectionError("the manager at " + address.to_string() + " is gone (" + what + ")");
 }
 
 std::uint64_t this_thread_number() {

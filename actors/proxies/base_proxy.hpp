@@ -95,8 +95,11 @@ public:
   }
   friend bool operator!=(const BaseProxy& x, const BaseProxy& y) { return !(x == y); }
 
-  /// This proxy as json: a reference marker.
-  friend void to_json(json& j, const BaseProxy& p) {
+  /// This proxy as json: a reference marker. A template over the proxy
+  /// type, so it wins over nlohmann's array conversion for proxies that
+  /// have begin()/end() (DictProxy, ListProxy, ArrayProxy).
+  template <class P, std::enable_if_t<std::is_base_of_v<BaseProxy, P>, int> = 0>
+  friend void to_json(json& j, const P& p) {
     j = p.valid() ? p.token().to_marker() : json{};
   }
 
@@ -107,6 +110,12 @@ protected:
 
   std::shared_ptr<object_ref> ref_;
 };
+
+/// Rethrows `e`, a ConnectionError from a call to the manager at `address`,
+/// with one wording however the link broke ("connection closed by peer",
+/// "send: Broken pipe", a silent server): "the manager at ADDRESS is gone
+/// (DETAIL)". A restarted manager keeps its own message.
+[[noreturn]] void raise_manager_gone(const Address& address, const ConnectionError& e);
 
 /// A number that names the calling thread within its process (lock owners).
 std::uint64_t this_thread_number();

@@ -2,7 +2,7 @@
 
 // ConditionProxy: a managed Condition with its own RLock (Python's
 // ConditionProxy). wait() and notify() need the lock held by the caller
-// (ValueError otherwise). wait_for(pred, timeout) re-checks `pred` after each
+// (RuntimeError otherwise, as Python). wait_for(pred, timeout) re-checks `pred` after each
 // wakeup, as Python's, and returns its last value.
 
 #include <chrono>
@@ -48,3 +48,20 @@ public:
 };
 
 } // namespace mpactor
+
+namespace std {
+
+// As for AcquirerProxy: lock_guard and unique_lock take a const proxy.
+template <>
+class lock_guard<mpactor::ConditionProxy> : public lock_guard<const mpactor::ConditionProxy> {
+public:
+  using lock_guard<const mpactor::ConditionProxy>::lock_guard;
+};
+
+template <>
+class unique_lock<mpactor::ConditionProxy> : public unique_lock<const mpactor::ConditionProxy> {
+public:
+  using unique_lock<const mpactor::ConditionProxy>::unique_lock;
+};
+
+} // namespace std

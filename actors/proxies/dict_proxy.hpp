@@ -1,15 +1,26 @@
 #pragma once
 
 // DictProxy: a managed dict (Python's DictProxy). Keys are json values (str,
-// int, ...) in insertion order. get(key) of a missing key raises KeyError;
-// get(key, default) returns the default. items(), update() and copy() are one
-// round trip for the whole dict.
+// int, ...) kept in insertion order by keys(), values(), items() and
+// range-for. Two things sort by key, because a json object is a sorted map:
+// copy() (a json object) and a dict made or updated from a json object
+// (`m.dict({{"b", 1}, {"a", 2}})`); to keep an order, pass a list of
+// [key, value] pairs (fromkeys() makes one). get(key) of a missing key
+// raises KeyError; get(key, default) returns the default. items(), update()
+// and copy() are one round trip for the whole dict.
+//
+// As Python: `d[k]` reads (KeyError if missing) and `d[k] = v` writes
+// (ItemRef, one round trip each), `d.erase(k)` is `del d[k]`, `len(d)`,
+// `d.contains(k)` (`k in d`), and range-for walks the keys of a snapshot
+// read in one round trip (see snapshot_iterator.hpp).
 
 #include <cstddef>
 #include <utility>
 #include <vector>
 
 #include <mpactor/actors/proxies/base_proxy.hpp>
+#include <mpactor/actors/proxies/item_ref.hpp>
+#include <mpactor/actors/proxies/snapshot_iterator.hpp>
 
 namespace mpactor {
 
@@ -56,6 +67,30 @@ public:
   void clear() const { call("clear"); }
   /// The whole dict as a json object (non-string keys as their JSON text).
   json copy() const { return call("copy"); }
+
+  /// `d[key]`: reading is one round trip (KeyError if missing), assigning
+  /// one round trip.
+  ItemRef operator[](const json& key) const { return ItemRef(*this, {{"key", key}}); }
+
+  /// Removes and returns the last inserted item as (key, value); KeyError if
+  /// the dict is empty.
+  std::pair<json, json> popitem() const {
+    auto kv = call("popitem");
+    return {kv[0], kv[1]};
+  }
+
+  /// Python's dict.fromkeys: [key, value] pairs of `keys`, each with
+  /// `value`, in order; `m.dict(DictProxy::fromkeys({"a", "b"}, 0))`.
+  static json fromkeys(const json& keys, const json& value = json{}) {
+    json out = json::array();
+    for (auto& k : keys)
+      out.push_back(json::array({k, value}));
+    return out;
+  }
+
+  /// Range-for: the keys (as Python), of a snapshot read in one round trip.
+  snapshot_iterator begin() const { return snapshot_iterator(call("keys")); }
+  snapshot_end end() const { return {}; }
 };
 
 } // namespace mpactor

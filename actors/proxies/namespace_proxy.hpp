@@ -5,11 +5,13 @@
 // get() returns a copy of the attribute: `ns.get("x").push_back(1)` changes
 // only the copy (the tutorial's pitfall). Assign it back with set(), or store
 // a managed list there and mutate it through get<ListProxy>("x").
-// to_string() prints as Python does: `Namespace(x=[], y=['x'])`.
+// `ns["x"]` reads and `ns["x"] = v` writes an attribute (ItemRef, one round
+// trip each; Python's ns.x). to_string() prints as Python does: `Namespace(x=[], y=['x'])`.
 
 #include <string>
 
 #include <mpactor/actors/proxies/base_proxy.hpp>
+#include <mpactor/actors/proxies/item_ref.hpp>
 
 namespace mpactor {
 
@@ -29,6 +31,11 @@ public:
   bool contains(const std::string& name) const {
     return call("contains", {{"name", name}}).get<bool>();
   }
+  /// `ns[name]`: the attribute; reading it raises AttributeError if absent.
+  ItemRef operator[](const std::string& name) const {
+    return ItemRef(*this, {{"name", name}});
+  }
+
   /// All attributes, in one round trip.
   json items() const { return call("items"); }
 

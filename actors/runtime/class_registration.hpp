@@ -40,7 +40,7 @@ public:
   using method_table = std::unordered_map<std::string, method>;
 
   class_registration(object_registry& reg, std::string type_id)
-    : type_id_(std::move(type_id)), methods_(std::make_shared<method_table>()) {
+    : reg_(&reg), type_id_(std::move(type_id)), methods_(std::make_shared<method_table>()) {
     auto methods = methods_;
     auto name = type_id_;
     reg.add(type_id_, [methods, name](const json& args, object_table& table)
@@ -75,7 +75,9 @@ public:
   }
 
   /// Exposes `fn` as `name`, whose result becomes a new managed object of
-  /// `result_type_id` (Python's method_to_typeid).
+  /// `result_type_id` (Python's method_to_typeid). ValueError at once if
+  /// this manager cannot make `result_type_id` (say "list" on a plain
+  /// BaseManager): register that type first.
   template <class R, class C, class... Ps>
   class_registration& expose(const std::string& name, R (C::*fn)(Ps...),
                              const std::string& result_type_id) {
@@ -122,6 +124,10 @@ private:
   template <class F, std::size_t... Is, class... Ps>
   class_registration& add(const std::string& name, F fn, std::string result_type,
                           std::index_sequence<Is...>, std::tuple<Ps...>*) {
+    if (!result_type.empty() && reg_->find(result_type) == nullptr)
+      throw ValueError("expose('" + name + "') of '" + type_id_
+                       + "': this manager cannot make result type id '" + result_type
+                       + "' (register it first; list, dict, ... are SyncManager's)");
     (*methods_)[name] = [fn, name, result_type](T& self, json& args,
                                                object_table& table) -> json {
       json& positional = args["args"];
@@ -132,11 +138,11 @@ private:
                         + " arguments (" + std::to_string(positional.size())
                         + " given)");
       json out;
-      using R = decltype((self.*fn)(json_as<std::decay_t<Ps>>(positional[Is])...));
+      using R = decltype((self.*fn)(argument<std::decay_t<Ps>>(name, Is, positional[Is])...));
       if constexpr (std::is_void_v<R>) {
-        (self.*fn)(json_as<std::decay_t<Ps>>(positional[Is])...);
+        (self.*fn)(argument<std::decay_t<Ps>>(name, Is, positional[Is])...);
       } else {
-        out = (self.*fn)(json_as<std::decay_t<Ps>>(positional[Is])...);
+        out = (self.*fn)(argument<std::decay_t<Ps>>(name, Is, positional[Is])...);
       }
       if (!result_type.empty()) {
         auto id = table.create(result_type, json{{"init", out}});
@@ -148,6 +154,18 @@ private:
     return *this;
   }
 
+  // Argument `i` (from 0) of method `name` as P; TypeError naming the
+  // method and the position: "add() argument 2: expected int, got str".
+  template <class P>
+  static P argument(const std::string& name, std::size_t i, const json& value) {
+    try {
+      return json_as<P>(value);
+    } catch (const TypeError& e) {
+      throw TypeError(name + "() argument " + std::to_string(i + 1) + ": " + e.what());
+    }
+  }
+
+  object_registry* reg_;
   std::string type_id_;
   std::shared_ptr<method_table> methods_;
 };

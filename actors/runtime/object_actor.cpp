@@ -28,7 +28,7 @@ outcome guarded(F&& fn) {
   } catch (const json::out_of_range& e) {
     return make_error(error_code::key_error, e.what());
   } catch (const std::exception& e) {
-    return make_error(code_of(e), e.what());
+    return make_error(code_of(e), message_of(e));
   }
 }
 

@@ -183,9 +183,9 @@ TEST_CASE("Event and Condition waits through a handle are deferred and time out 
   auto cond_handle = cond.actor(sys);
   CHECK(call(self, cond_handle, "acquire", {{"timeout", 1}}) == true);
   CHECK(call(self, cond_handle, "wait", {{"timeout", 0.05}}) == false); // nobody notifies
-  CHECK_THROWS_AS(call(sys, cond_handle, "release"), ValueError); // another actor's lock
+  CHECK_THROWS_AS(call(sys, cond_handle, "release"), RuntimeError); // another actor's lock
   call(self, cond_handle, "release");
-  CHECK_THROWS_AS(call(self, cond_handle, "wait", {{"timeout", 0.05}}), ValueError); // not held
+  CHECK_THROWS_AS(call(self, cond_handle, "wait", {{"timeout", 0.05}}), RuntimeError); // not held
 }
 
 TEST_CASE("An RLock acquired through a handle belongs to the acquiring actor") {
@@ -206,7 +206,7 @@ TEST_CASE("An RLock acquired through a handle belongs to the acquiring actor") {
   };
   CHECK(ask(a, "acquire", {{"timeout", 1}}) == true);
   CHECK(ask(b, "acquire", {{"timeout", 0.05}}) == false);
-  CHECK_THROWS_AS(ask(b, "release", json::object()), ValueError);
+  CHECK_THROWS_AS(ask(b, "release", json::object()), RuntimeError);
   ask(a, "release", json::object());
   CHECK(ask(b, "acquire", {{"timeout", 1}}) == true);
   CHECK_FALSE(lock.acquire(false)); // a proxy's thread is another owner still

@@ -16,13 +16,13 @@ using namespace std::chrono_literals;
 using mpactor_test::eventually;
 using clock_type = std::chrono::steady_clock;
 
-TEST_CASE("wait notify and release without holding the Condition raise ValueError") {
+TEST_CASE("wait notify and release without holding the Condition raise RuntimeError as in Python") {
   auto m = mpactor::Manager();
   auto sut = m.Condition();
-  CHECK_THROWS_AS(sut.wait(10ms), mpactor::ValueError);
-  CHECK_THROWS_AS(sut.notify(), mpactor::ValueError);
-  CHECK_THROWS_AS(sut.notify_all(), mpactor::ValueError);
-  CHECK_THROWS_AS(sut.release(), mpactor::ValueError);
+  CHECK_THROWS_AS(sut.wait(10ms), mpactor::RuntimeError);
+  CHECK_THROWS_AS(sut.notify(), mpactor::RuntimeError);
+  CHECK_THROWS_AS(sut.notify_all(), mpactor::RuntimeError);
+  CHECK_THROWS_AS(sut.release(), mpactor::RuntimeError);
 }
 
 TEST_CASE("A Condition's lock is re-entrant and owned by the calling thread") {
@@ -32,13 +32,13 @@ TEST_CASE("A Condition's lock is re-entrant and owned by the calling thread") {
   CHECK(sut.acquire(false));
   std::thread other([&] {
     CHECK_FALSE(sut.acquire(false));
-    CHECK_THROWS_AS(sut.release(), mpactor::ValueError);
-    CHECK_THROWS_AS(sut.notify(), mpactor::ValueError);
+    CHECK_THROWS_AS(sut.release(), mpactor::RuntimeError);
+    CHECK_THROWS_AS(sut.notify(), mpactor::RuntimeError);
   });
   other.join();
   sut.release();
   sut.release();
-  CHECK_THROWS_AS(sut.release(), mpactor::ValueError);
+  CHECK_THROWS_AS(sut.release(), mpactor::RuntimeError);
 }
 
 TEST_CASE("A Condition wait with a timeout returns false and holds the lock again at its depth") {
@@ -56,7 +56,7 @@ TEST_CASE("A Condition wait with a timeout returns false and holds the lock agai
   other.join();
   sut.release();
   sut.release(); // both levels came back
-  CHECK_THROWS_AS(sut.release(), mpactor::ValueError);
+  CHECK_THROWS_AS(sut.release(), mpactor::RuntimeError);
 }
 
 TEST_CASE("A Condition wait releases the lock so another thread can notify") {

@@ -30,13 +30,13 @@ TEST_CASE("A Lock is acquired once and a second non-blocking acquire fails") {
   sut.release();
 }
 
-TEST_CASE("Releasing a Lock that is not held raises ValueError") {
+TEST_CASE("Releasing a Lock that is not held raises RuntimeError") {
   auto m = mpactor::Manager();
   auto sut = m.Lock();
-  CHECK_THROWS_AS(sut.release(), mpactor::ValueError);
+  CHECK_THROWS_AS(sut.release(), mpactor::RuntimeError);
   sut.acquire();
   sut.release();
-  CHECK_THROWS_AS(sut.release(), mpactor::ValueError);
+  CHECK_THROWS_AS(sut.release(), mpactor::RuntimeError);
 }
 
 TEST_CASE("A blocking acquire of a Lock its own thread holds raises ValueError instead of deadlocking") {
@@ -180,7 +180,7 @@ TEST_CASE("An RLock is re-entered by its owner and needs as many releases") {
     sut.release();
   });
   other2.join();
-  CHECK_THROWS_AS(sut.release(), mpactor::ValueError);
+  CHECK_THROWS_AS(sut.release(), mpactor::RuntimeError);
 }
 
 TEST_CASE("An RLock is owned by the calling thread not by the proxy object") {
@@ -193,11 +193,11 @@ TEST_CASE("An RLock is owned by the calling thread not by the proxy object") {
   // Another thread with the very same proxy object is not the owner.
   std::thread other([&] {
     CHECK_FALSE(sut.acquire(false));
-    CHECK_THROWS_AS(sut.release(), mpactor::ValueError);
+    CHECK_THROWS_AS(sut.release(), mpactor::RuntimeError);
   });
   other.join();
   copy.release(); // released through the copy
-  CHECK_THROWS_AS(sut.release(), mpactor::ValueError);
+  CHECK_THROWS_AS(sut.release(), mpactor::RuntimeError);
 }
 
 TEST_CASE("An RLock held by the parent cannot be released or taken by a child") {
@@ -212,7 +212,7 @@ TEST_CASE("An RLock held by the parent cannot be released or taken by a child") 
     try {
       sut.release();
       throw mpactor::SystemExit{3};
-    } catch (const mpactor::ValueError&) {
+    } catch (const mpactor::RuntimeError&) {
       // expected
     }
   });

@@ -130,3 +130,17 @@ TEST_CASE("RawArray is shared with children") {
   p.join();
   CHECK(sut.to_vector() == std::vector<int>{1, 2, 30});
 }
+
+TEST_CASE("Range-for over an Array walks its elements in place, and len gives its size") {
+  Array<int> sut{1, 2, 3};
+  int sum = 0;
+  {
+    std::lock_guard<Lock> hold(sut.get_lock());
+    for (int& x : sut)
+      x *= 10;
+  }
+  for (int x : sut)
+    sum += x;
+  CHECK(sum == 60);
+  CHECK(mpactor::len(sut) == 3);
+}

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -199,4 +200,13 @@ TEST_CASE("Process handles move") {
 
 TEST_CASE("cpu_count is at least one") {
   CHECK(mpactor::cpu_count() >= 1);
+}
+
+TEST_CASE("A Process takes move-only arguments and the child gets them") {
+  mpactor::Value<int> seen{0};
+  Process sut([seen](std::unique_ptr<int> p) mutable { seen = *p; }, std::make_unique<int>(42));
+  sut.start();
+  REQUIRE(sut.join(10s));
+  CHECK(sut.exitcode() == 0);
+  CHECK(seen.value() == 42);
 }
