@@ -17,7 +17,10 @@
 // the same run. Exit status 1 if a get read a wrong value or a process failed.
 //
 // Run: build/bench/bench_fleet [--iters N] [--rounds R] [--procs 1,32,128]
-//      default N = 20000 set+get iterations per measurement, R = 3.
+//                               [--io-threads T]
+//      default N = 20000 set+get iterations per measurement, R = 3; T: the
+//      server's I/O threads (server_limits::io_threads; 0, the default: one
+//      per core).
 
 #include <cstdio>
 #include <cstdlib>
@@ -185,10 +188,13 @@ int main(int argc, char** argv) {
   long iters = 20'000;
   int rounds = 3;
   std::vector<int> counts{1, 32, 128};
+  unsigned io_threads = 0;
   for (int i = 1; i + 1 < argc; ++i) {
     std::string a = argv[i];
     if (a == "--iters")
       iters = std::atol(argv[i + 1]);
+    else if (a == "--io-threads")
+      io_threads = static_cast<unsigned>(std::atoi(argv[i + 1]));
     else if (a == "--rounds")
       rounds = std::atoi(argv[i + 1]);
     else if (a == "--procs") {
@@ -202,6 +208,13 @@ int main(int argc, char** argv) {
 
   bench::redis_server redis;
   mpactor::SyncManager m; // loopback TCP, as Redis
+#if __has_include(<mpactor/actors/server/server_limits.hpp>)
+  mpactor::server_limits limits;
+  limits.io_threads = io_threads;
+  m.set_limits(limits);
+#else // before the event loop (a9acfef): a thread per connection
+  (void) io_threads;
+#endif
   m.start();
 
   std::vector<std::vector<double>> mp(counts.size()), rd(counts.size());
