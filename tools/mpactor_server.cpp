@@ -2,6 +2,7 @@
 // (Python's `BaseManager(...).get_server().serve_forever()` as a program).
 //
 //   mpactor-server [--host HOST] [--port PORT] [--authkey-file FILE]
+//                  [--python HOST:PORT [--python-no-md5]]
 //                  [--max-frame BYTES] [--tls CERT KEY CA] [limits...]
 //   mpactor-server --stats HOST:PORT [--authkey-file FILE]
 //
@@ -59,7 +60,10 @@ void usage(std::ostream& out) {
          "                             unsent reply bytes that close a connection ("
       << d.output_hard_limit << " " << d.output_soft_limit << " " << d.output_soft_seconds.count()
       << ")\n"
-         "  --io-threads N             event-loop threads (0: one per core)\n";
+         "  --io-threads N             event-loop threads (0: one per core)\n"
+         "  --python HOST:PORT         also serve Python's multiprocessing.managers\n"
+         "                             clients there (port 0: any free port)\n"
+         "  --python-no-md5            refuse Python 3.11 and older clients (HMAC-MD5)\n";
 }
 
 std::string read_key_file(const std::string& path) {
@@ -93,6 +97,8 @@ int main(int argc, char** argv) {
     }
   };
   mpactor::TlsConfig tls;
+  std::string python_at;
+  bool python_md5 = true;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -131,6 +137,10 @@ int main(int argc, char** argv) {
       tls.certificate_file = value();
       tls.private_key_file = value();
       tls.ca_file = value();
+    } else if (a == "--python") {
+      python_at = value();
+    } else if (a == "--python-no-md5") {
+      python_md5 = false;
     } else if (a == "--stats") {
       stats_of = value();
     } else if (a == "--authkey") {
@@ -180,6 +190,20 @@ int main(int argc, char** argv) {
     auto& srv = manager.get_server();
     srv.set_limits(limits);
     srv.set_logger([](const std::string& line) { std::cerr << "mpactor-server: " << line << std::endl; });
+    if (!python_at.empty()) {
+      auto colon = python_at.rfind(':');
+      if (colon == std::string::npos)
+        throw mpactor::ValueError("--python takes HOST:PORT");
+      mpactor::Address py;
+      py.host = python_at.substr(0, colon);
+      py.port = static_cast<std::uint16_t>(number("--python", python_at.substr(colon + 1)));
+      if (random_key)
+        throw mpactor::ValueError("--python needs an authkey (MPACTOR_AUTHKEY or --authkey-file): "
+                                  "Python clients must know it");
+      srv.serve_python(py, python_md5);
+      std::cerr << "mpactor-server: serving Python clients on "
+                << srv.python_address().host << ":" << srv.python_address().port << std::endl;
+    }
     running = &srv;
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);

@@ -24,6 +24,8 @@
 #include <mpactor/actors/server/client_connection.hpp>
 #include <mpactor/actors/server/io_unit.hpp>
 #include <mpactor/actors/server/manager_service.hpp>
+#include <mpactor/actors/server/object_call.hpp>
+#include <mpactor/actors/server/python_service.hpp>
 #include <mpactor/actors/server/session_table.hpp>
 #include <mpactor/actors/wire/handshake.hpp>
 #include <mpactor/actors/wire/secret.hpp>
@@ -34,14 +36,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mpactor::caller)
 namespace mpactor {
 
 namespace {
-
-// Methods that may wait (cancelled when their connection closes, returned
-// when their reply finds it gone) or that give a session something to
-// release when it ends.
-bool may_wait(const std::string& method) {
-  return method == "get" || method == "put" || method == "acquire"
-         || method == "wait" || method == "join";
-}
 
 std::size_t fd_limit() {
   rlimit rl{};
@@ -91,6 +85,8 @@ struct server::impl final : connection_host {
   session_table sessions;
   boost::asio::io_context ioc;
   std::unique_ptr<acceptor> accept;
+  Address python_addr;
+  std::unique_ptr<python_service> python; // set: Python clients are served too
   int wake[2] = {-1, -1};
   std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> next_connection{1};
@@ -232,25 +228,9 @@ struct server::impl final : connection_host {
     if (!f.body.is_object())
       f.body = json::object();
     caller who{c.session(), c.id(), f.body.value("thread", std::uint64_t{0})};
-    if (may_wait(f.method)) {
-      if (c.note_waiting(f.object))
-        sessions.note_object(c.session(), f.object);
-      if (f.kind == frame_kind::call) {
-        std::lock_guard<std::mutex> guard{ledger.mtx};
-        ledger.waiting.emplace(f.request, f.method);
-      }
-    }
-    caf::strong_actor_ptr from;
-    auto mid = caf::make_message_id();
-    if (f.kind == frame_kind::call) {
-      ledger.pending.fetch_add(1, std::memory_order_relaxed);
-      from = caf::actor_cast<caf::strong_actor_ptr>(c.reply_actor());
-      mid = caf::make_message_id(f.request);
-    }
-    auto* dest = caf::actor_cast<caf::abstract_actor*>(actor);
-    dest->enqueue(caf::make_mailbox_element(std::move(from), mid, {}, call_atom::value,
-                                            std::move(f.method), std::move(f.body), who),
-                  io_unit::current());
+    if (enqueue_call(c, actor, f.object, f.kind == frame_kind::call, f.request,
+                     std::move(f.method), std::move(f.body), who))
+      sessions.note_object(c.session(), f.object);
   }
 
   // -- replies -------------------------------------------------------------------
@@ -276,53 +256,28 @@ struct server::impl final : connection_host {
   // outlives its connection: a reply that finds the connection gone goes
   // back to its object.
   caf::actor make_reply_actor(const std::shared_ptr<client_connection>& conn) {
-    auto hdl = sys->spawn<caf::actor_companion, caf::hidden>();
-    auto* self = static_cast<caf::actor_companion*>(caf::actor_cast<caf::abstract_actor*>(hdl));
-    std::weak_ptr<client_connection> weak = conn;
-    auto ledger = conn->ledger();
-    auto id = conn->id();
-    self->on_enqueue([this, weak, ledger, id](caf::mailbox_element_ptr ptr) {
-      if (!ptr->mid.is_response())
-        return;
-      auto request = ptr->mid.request_id().integer_value();
-      ledger->pending.fetch_sub(1, std::memory_order_relaxed);
-      std::string method;
-      {
-        std::lock_guard<std::mutex> guard{ledger->mtx};
-        auto it = ledger->waiting.find(request);
-        if (it != ledger->waiting.end()) {
-          method = std::move(it->second);
-          ledger->waiting.erase(it);
-        }
-      }
-      auto& content = ptr->content();
-      auto c = weak.lock();
-      if (!c || c->closing()) {
-        if (!method.empty() && ptr->sender && content.match_elements<json>())
-          caf::anon_send(caf::actor_cast<caf::actor>(ptr->sender), undelivered_atom::value, id,
-                         method, std::move(content.get_mutable_as<json>(0)));
-        return;
-      }
+    return mpactor::make_reply_actor(*sys, conn, [this](stream_connection& sc, std::uint64_t request,
+                                                       caf::type_erased_tuple& content) {
+      auto& c = static_cast<client_connection&>(sc);
       if (content.match_elements<json>()) {
-        reply(*c, request, std::move(content.get_mutable_as<json>(0)));
+        reply(c, request, std::move(content.get_mutable_as<json>(0)));
       } else if (content.match_elements<caf::error>()) {
         auto& err = content.get_as<caf::error>(0);
         if (err.category() == error_category) {
           std::string text = "error";
           if (err.context().match_elements<std::string>())
             text = err.context().get_as<std::string>(0);
-          reply_error(*c, request, static_cast<error_code>(err.code()), text);
+          reply_error(c, request, static_cast<error_code>(err.code()), text);
         } else {
-          reply_error(*c, request, error_code::remote_error, sys->render(err));
+          reply_error(c, request, error_code::remote_error, sys->render(err));
         }
       } else if (content.empty()) {
-        reply(*c, request, json{});
+        reply(c, request, json{});
       } else {
-        reply_error(*c, request, error_code::remote_error,
+        reply_error(c, request, error_code::remote_error,
                     "unexpected reply: " + caf::to_string(content));
       }
     });
-    return hdl;
   }
 
   void manager_call(client_connection& c, wire_frame& f) {
@@ -347,14 +302,40 @@ struct server::impl final : connection_host {
     return std::min(lim.max_clients, by_fds);
   }
 
-  void on_accept(acceptor::socket_type sock, std::string peer) {
-    if (stopping)
-      return;
+  std::size_t open_connections() {
     std::size_t open;
     {
       std::lock_guard<std::mutex> guard{mtx};
       open = connections.size();
     }
+    return open + (python ? python->connections() : 0);
+  }
+
+  void start_python(Address bind, bool accept_md5) {
+    python_service::environment env{
+      *sys, table, *service, sessions, registry, ioc, lim,
+      [this] { return key.view(); },
+      [this](const std::string& line) { log(line); },
+      [this](const std::string& peer) {
+        if (stopping)
+          return false;
+        auto open = open_connections();
+        if (open >= effective_max_clients()) {
+          ++refused_max_clients;
+          log("refused Python client " + peer + ": " + std::to_string(open)
+              + " clients, the limit");
+          return false;
+        }
+        return true;
+      }};
+    python = std::make_unique<python_service>(std::move(env), bind, accept_md5);
+    python_addr = bind;
+  }
+
+  void on_accept(acceptor::socket_type sock, std::string peer) {
+    if (stopping)
+      return;
+    auto open = open_connections();
     auto max = effective_max_clients();
     if (open >= max) {
       ++refused_max_clients;
@@ -447,6 +428,8 @@ struct server::impl final : connection_host {
       add_thread_if_all_busy();
       for (auto& c : snapshot())
         c->tick(std::chrono::steady_clock::now());
+      if (python)
+        python->tick(std::chrono::steady_clock::now());
       guard.lock();
     }
   }
@@ -467,6 +450,8 @@ struct server::impl final : connection_host {
                     on_accept(std::move(s), std::move(peer));
                   },
                   [this](const std::string& line) { log(line); });
+    if (python)
+      python->start();
     unsigned n = lim.io_threads != 0 ? lim.io_threads
                                      : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::thread> threads;
@@ -483,14 +468,19 @@ struct server::impl final : connection_host {
     stopping = true;
     tick_cv.notify_all();
     tick.join();
-    boost::asio::post(ioc, [this] { accept->stop(); });
+    boost::asio::post(ioc, [this] {
+      accept->stop();
+      if (python)
+        python->stop();
+    });
     // Every connection ends and its session is cleaned up (2 s at most).
     for (auto& c : snapshot())
       c->close("");
     {
       std::unique_lock<std::mutex> guard{mtx};
       auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-      while (!connections.empty() && std::chrono::steady_clock::now() < deadline) {
+      while ((!connections.empty() || (python && python->connections() > 0))
+             && std::chrono::steady_clock::now() < deadline) {
         guard.unlock();
         std::unique_lock<std::mutex> t{tick_mtx};
         tick_cv.wait_for(t, std::chrono::milliseconds(50));
@@ -568,6 +558,7 @@ struct server::impl final : connection_host {
     return {{"objects", table.size()},
             {"objects_by_type", types},
             {"connections", all.size()},
+            {"python_connections", python ? python->connections() : 0},
             {"connections_handshaking", handshaking},
             {"sessions", sessions.size()},
             {"calls", calls.load()},
@@ -620,6 +611,22 @@ void server::serve_forever() {
 
 void server::shutdown() {
   impl_->request_stop();
+}
+
+void server::serve_python(const Address& bind, bool accept_md5) {
+  bool loopback = bind.is_unix() || bind.host == "127.0.0.1" || bind.host == "localhost"
+                  || bind.host == "::1" || bind.host.rfind("127.", 0) == 0;
+  if (impl_->key.view().empty() && !loopback)
+    throw ValueError("refusing to serve Python clients on " + bind.host
+                     + " without an authkey: anyone who can connect could use it");
+  if (impl_->python)
+    throw ValueError("this server already serves Python clients on "
+                     + impl_->python_addr.to_string());
+  impl_->start_python(bind, accept_md5);
+}
+
+const Address& server::python_address() const noexcept {
+  return impl_->python_addr;
 }
 
 void server::set_max_frame(std::size_t bytes) {

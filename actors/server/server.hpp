@@ -64,6 +64,17 @@ public:
   /// stats(), resident memory, uptime.
   json stats() const;
 
+  /// Also serves unmodified Python clients (multiprocessing.managers:
+  /// `SyncManager(address, authkey).connect()`) on `bind`, a port of their
+  /// own, on the same objects (python_service.hpp). Binds now (port 0: any
+  /// free port; python_address() tells which). With `accept_md5` off, Python
+  /// 3.11 and older clients (HMAC-MD5) are refused. Refuses a non-loopback
+  /// address without an authkey (ValueError). Call before serve_forever().
+  void serve_python(const Address& bind, bool accept_md5 = true);
+
+  /// The address Python clients use (empty unless serve_python()).
+  const Address& python_address() const noexcept;
+
   /// Frames larger than `bytes` drop their connection (default 64 MiB).
   /// Set before serve_forever().
   void set_max_frame(std::size_t bytes);

@@ -1,0 +1,52 @@
+#pragma once
+
+// object_call: how a connection of either protocol hands a call to an
+// object actor and gets its reply back.
+//
+// enqueue_call() puts the call in the object's mailbox with the
+// connection's reply actor as sender, on the calling I/O thread's
+// execution unit (io_unit), and counts it in the connection's call_ledger.
+// make_reply_actor() makes that reply actor: it outlives its connection; a
+// response that finds the connection open goes to `respond` (which turns
+// it into the protocol's reply), one that finds it gone goes back to its
+// object as undelivered when its call may wait (a Queue item returns to the
+// head, a lock grant is handed on).
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/type_erased_tuple.hpp>
+
+#include <mpactor/actors/core/json.hpp>
+#include <mpactor/actors/objects/object_messages.hpp>
+#include <mpactor/actors/server/stream_connection.hpp>
+
+namespace mpactor {
+
+/// Whether `method` may wait (cancelled when its connection closes,
+/// returned when its reply finds it gone) or give a session something to
+/// release when it ends.
+bool call_may_wait(const std::string& method);
+
+/// Turns one response (a json, a caf::error or nothing) into a reply of
+/// `conn` to `request`.
+using respond_fn =
+  std::function<void(stream_connection& conn, std::uint64_t request, caf::type_erased_tuple& content)>;
+
+/// The actor that receives the responses of `conn`'s calls.
+caf::actor make_reply_actor(caf::actor_system& sys, const std::shared_ptr<stream_connection>& conn,
+                            respond_fn respond);
+
+/// Hands `method(body)` for `who` to `actor` (object `object`) from `c`.
+/// With `wants_reply`, the response comes to c's reply actor as request
+/// `request`. Returns true when `object` is newly waited on by `c` (its
+/// session should be told, session_table::note_object).
+bool enqueue_call(stream_connection& c, const caf::actor& actor, std::uint64_t object,
+                  bool wants_reply, std::uint64_t request, std::string method, json body,
+                  const caller& who);
+
+} // namespace mpactor

@@ -1,0 +1,291 @@
+#include <mpactor/actors/server/python_service.hpp>
+
+#include <sstream>
+
+#include <caf/all.hpp>
+
+#include <mpactor/actors/core/token.hpp>
+#include <mpactor/actors/objects/object_messages.hpp>
+#include <mpactor/actors/python/python_value.hpp>
+#include <mpactor/actors/server/object_call.hpp>
+#include <mpactor/shm/error.hpp>
+
+namespace mpactor {
+
+using namespace mpactor::python;
+
+namespace {
+
+// Python connections are numbered apart from native ones (objects tell
+// callers apart by connection number).
+constexpr std::uint64_t python_ids = std::uint64_t{1} << 62;
+
+json str_tuple(const std::vector<std::string>& names) {
+  json::array_t items;
+  for (auto& n : names)
+    items.emplace_back(n);
+  return py_tuple_of(std::move(items));
+}
+
+std::uint64_t object_id(const json& ident) {
+  if (!ident.is_string())
+    throw TypeError("an object id must be a str, got " + python_type_name(ident));
+  auto text = ident.get<std::string>();
+  try {
+    std::size_t used = 0;
+    auto id = std::stoull(text, &used);
+    if (used == text.size())
+      return id;
+  } catch (const std::exception&) {
+    // below
+  }
+  throw KeyError(text);
+}
+
+} // namespace
+
+python_service::python_service(environment env, Address& addr, bool accept_md5)
+  : env_(std::move(env)), accept_md5_(accept_md5), accept_(env_.ioc, addr) {
+  references_ = env_.sessions.open(std::string{"\0python-references", 19});
+}
+
+void python_service::start() {
+  accept_.start([this](acceptor::socket_type s,
+                       std::string peer) { on_accept(std::move(s), std::move(peer)); },
+                [this](const std::string& line) { log(line); });
+}
+
+void python_service::stop() {
+  accept_.stop();
+  for (auto& c : snapshot())
+    c->close("");
+}
+
+void python_service::tick(std::chrono::steady_clock::time_point now) {
+  for (auto& c : snapshot())
+    c->tick(now);
+}
+
+std::size_t python_service::connections() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return conns_.size();
+}
+
+std::size_t python_service::unsent() const {
+  std::size_t n = 0;
+  for (auto& c : snapshot())
+    n += c->unsent();
+  return n;
+}
+
+std::vector<std::shared_ptr<python_connection>> python_service::snapshot() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  std::vector<std::shared_ptr<python_connection>> all;
+  for (auto& [id, c] : conns_)
+    all.push_back(c);
+  return all;
+}
+
+void python_service::on_accept(acceptor::socket_type sock, std::string peer) {
+  if (!env_.may_accept(peer)) {
+    boost::system::error_code ignored;
+    sock.close(ignored);
+    return;
+  }
+  auto id = python_ids | next_id_++;
+  auto conn = std::make_shared<python_connection>(*this, std::move(sock), id, std::move(peer));
+  conn->reply_actor(make_reply_actor(env_.sys, conn, [this](stream_connection& sc,
+                                                            std::uint64_t request,
+                                                            caf::type_erased_tuple& content) {
+    respond(static_cast<python_connection&>(sc), request, content);
+  }));
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    conns_.emplace(id, conn);
+  }
+  conn->start();
+}
+
+void python_service::closed(python_connection& c) {
+  for (auto id : c.waited_objects())
+    if (auto a = env_.table.find(id))
+      caf::anon_send(a, cancel_atom::value, c.id());
+  if (auto session = c.session()) {
+    std::set<std::uint64_t> objects;
+    if (env_.sessions.close(session, objects)) {
+      for (auto id : objects)
+        if (auto a = env_.table.find(id))
+          caf::anon_send(a, release_atom::value, session);
+      env_.table.end_session(session);
+    }
+  }
+  std::shared_ptr<python_connection> keep; // freed outside the lock
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    auto it = conns_.find(c.id());
+    if (it != conns_.end()) {
+      keep = std::move(it->second);
+      conns_.erase(it);
+    }
+  }
+}
+
+void python_service::reply(python_connection& c, const char* kind, const json& value) {
+  std::string bytes;
+  try {
+    bytes = writer_.write(py_tuple(kind, value));
+  } catch (const std::exception& e) {
+    bytes = writer_.write(py_tuple("#UNSERIALIZABLE", std::string{e.what()}));
+  }
+  c.send_message(bytes);
+}
+
+void python_service::handle(python_connection& c, std::string_view message) {
+  json request;
+  try {
+    request = reader_.read(message);
+  } catch (const std::exception& e) {
+    // As Python's server does with a request it cannot read: a traceback,
+    // and the connection goes on. Nothing in the pickle was run.
+    log("Python client " + c.peer() + ": refused request: " + e.what());
+    reply(c, "#TRACEBACK", std::string{"mpactor: refused request: "} + e.what());
+    return;
+  }
+  try {
+    auto& r = py_payload(request);
+    if (!is_py(request, "tuple") || r.size() != 4 || !r[1].is_string())
+      throw TypeError("a request is (ident, methodname, args, kwds)");
+    auto& args = r[2];
+    auto kwds = is_py_dict(r[3]) ? r[3] : json::object();
+    if (r[0].is_null())
+      control(c, r[1].get<std::string>(), args, kwds);
+    else
+      call(c, r[0].is_string() ? r[0].get<std::string>() : r[0].dump(), r[1].get<std::string>(),
+           args, kwds);
+  } catch (const std::exception& e) {
+    reply(c, "#ERROR", exception_of(e));
+  }
+}
+
+std::uint64_t python_service::create(const std::string& typeid_, const json& args,
+                                      const json& kwds, std::vector<std::string>& exposed) {
+  if (auto* shared = env_.registry->find_shared(typeid_)) {
+    auto marker = env_.service.call("create", {{"typeid", typeid_}}, references_);
+    exposed = exposed_methods(shared->first);
+    return Token::from_marker(marker)->id;
+  }
+  auto native = map_create(typeid_, args, kwds);
+  exposed = exposed_methods(typeid_);
+  if (exposed.empty())
+    exposed = exposed_methods(native.type_id);
+  return env_.service.create(native.type_id, native.args, references_);
+}
+
+void python_service::control(python_connection& c, const std::string& m, const json& args,
+                             const json& kwds) {
+  auto& a = py_payload(args);
+  auto first = [&]() -> const json& {
+    if (!a.is_array() || a.empty())
+      throw TypeError(m + "() missing an argument");
+    return a[0];
+  };
+  if (m == "dummy") {
+    reply(c, "#RETURN", nullptr);
+  } else if (m == "create") {
+    auto typeid_ = first().get<std::string>();
+    json::array_t rest(a.begin() + 1, a.end());
+    std::vector<std::string> exposed;
+    auto id = create(typeid_, py_tuple_of(std::move(rest)), kwds, exposed);
+    reply(c, "#RETURN", py_tuple(std::to_string(id), str_tuple(exposed)));
+  } else if (m == "incref") {
+    auto id = object_id(first());
+    if (!env_.table.grant(references_, id))
+      throw KeyError(first().get<std::string>());
+    reply(c, "#RETURN", nullptr);
+  } else if (m == "decref") {
+    env_.table.release(references_, object_id(first()), 1);
+    reply(c, "#RETURN", nullptr);
+  } else if (m == "get_methods") {
+    auto& token = first();
+    std::string type;
+    if (is_py(token, "token"))
+      type = py_payload(token).value("typeid", "");
+    reply(c, "#RETURN", str_tuple(exposed_methods(type)));
+  } else if (m == "number_of_objects") {
+    reply(c, "#RETURN", env_.table.size());
+  } else if (m == "debug_info") {
+    std::ostringstream out;
+    for (auto& [type, n] : env_.table.count_by_type())
+      out << "  " << type << ": " << n << " object(s)\n";
+    reply(c, "#RETURN", out.str());
+  } else if (m == "shutdown") {
+    reply(c, "#RETURN", nullptr);
+    c.flush();
+    env_.service.call("shutdown", json::object(), 0);
+  } else if (m == "accept_connection") {
+    if (c.session() == 0)
+      c.session(env_.sessions.open(std::string{"\0python/", 8} + std::to_string(c.id())));
+    reply(c, "#RETURN", nullptr);
+  } else {
+    throw AttributeError("the manager has no method '" + m + "'");
+  }
+}
+
+void python_service::call(python_connection& c, const std::string& ident, const std::string& m,
+                          const json& args, const json& kwds) {
+  auto id = object_id(ident);
+  auto actor = env_.table.find(id);
+  if (!actor)
+    throw RemoteError("no managed object with id " + ident + " (it was freed)");
+  if (c.session() == 0)
+    c.session(env_.sessions.open(std::string{"\0python/", 8} + std::to_string(c.id())));
+  auto type = env_.table.type_of(id);
+  auto nc = map_call(type, m, args, kwds);
+  auto& ledger = *c.ledger();
+  if (ledger.pending.load() >= env_.limits.max_pending_calls)
+    throw RemoteError("too many pending calls on this connection");
+  auto request = c.next_request();
+  auto method = nc.method;
+  auto body = nc.args;
+  c.pending(request, std::move(nc));
+  caller who{c.session(), c.id(), c.id()};
+  if (enqueue_call(c, actor, id, true, request, std::move(method), std::move(body), who))
+    env_.sessions.note_object(c.session(), id);
+}
+
+void python_service::respond(python_connection& c, std::uint64_t request,
+                             caf::type_erased_tuple& content) {
+  auto nc = c.take_pending(request);
+  if (!nc)
+    return;
+  try {
+    if (content.match_elements<caf::error>()) {
+      auto& err = content.get_as<caf::error>(0);
+      if (err.category() == error_category) {
+        std::string text = "error";
+        if (err.context().match_elements<std::string>())
+          text = err.context().get_as<std::string>(0);
+        reply(c, "#ERROR", map_error(*nc, static_cast<error_code>(err.code()), text));
+      } else {
+        reply(c, "#TRACEBACK", env_.sys.render(err));
+      }
+      return;
+    }
+    json result;
+    if (content.match_elements<json>())
+      result = std::move(content.get_mutable_as<json>(0));
+    if (nc->shape == result_shape::iterator) {
+      // What is left to iterate, as a list the Iterator pops from.
+      auto id = env_.service.create("list", {{"init", result}}, references_);
+      reply(c, "#PROXY",
+            py_tuple(str_tuple(exposed_methods("Iterator")),
+                     py_token("Iterator", nullptr, std::to_string(id))));
+      return;
+    }
+    reply(c, "#RETURN", map_result(*nc, std::move(result)));
+  } catch (const std::exception& e) {
+    reply(c, "#ERROR", exception_of(e));
+  }
+}
+
+} // namespace mpactor

@@ -1,0 +1,285 @@
+#include <mpactor/actors/server/stream_connection.hpp>
+
+#include <cerrno>
+#include <cstring>
+
+#include <sys/socket.h>
+
+#include <mpactor/actors/server/io_unit.hpp>
+#include <mpactor/actors/wire/wire_frame.hpp>
+
+namespace mpactor {
+
+namespace {
+
+// The connection whose messages this thread handles right now: its replies
+// are written together once the batch is done.
+thread_local stream_connection* reading = nullptr;
+
+// Bytes read from one socket per wake-up before the others get their turn.
+constexpr std::size_t read_budget = std::size_t{1} << 20;
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::steady_clock::now().time_since_epoch())
+    .count();
+}
+
+} // namespace
+
+stream_connection::stream_connection(stream_host& host, socket_type sock, std::uint64_t id,
+                                     std::string peer)
+  : base_host_(host), sock_(std::move(sock)), fd_(sock_.native_handle()), id_(id),
+    peer_(std::move(peer)) {
+  sock_.non_blocking(true);
+}
+
+stream_connection::~stream_connection() {
+  boost::system::error_code ignored;
+  sock_.close(ignored);
+}
+
+void stream_connection::start() {
+  started();
+  arm_read();
+}
+
+void stream_connection::note_busy() {
+  if (busy_since.load(std::memory_order_relaxed) == 0)
+    busy_since = now_ns();
+}
+
+void stream_connection::arm_read() {
+  std::lock_guard<std::mutex> guard{ops_mtx_};
+  sock_.async_wait(socket_type::wait_read,
+                   [self = shared_from_this()](const boost::system::error_code& ec) {
+                     self->on_readable(ec);
+                   });
+}
+
+void stream_connection::on_readable(const boost::system::error_code& ec) {
+  auto* unit = io_unit::current();
+  if (unit != nullptr)
+    unit->busy_since = now_ns();
+  struct idle_again {
+    io_unit* u;
+    ~idle_again() {
+      if (u != nullptr)
+        u->busy_since = 0;
+    }
+  } idle{unit};
+  bool alive = !ec && !closing_;
+  if (alive) {
+    reading = this;
+    try {
+      alive = read_some();
+    } catch (const protocol_error& e) {
+      close(std::string{"protocol error: "} + e.what());
+      alive = false;
+    } catch (const std::exception& e) {
+      close(e.what());
+      alive = false;
+    }
+    reading = nullptr;
+  }
+  if (!alive || closing_) {
+    finish();
+    return;
+  }
+  // Re-armed before the calls run: a ping that comes during a long call is
+  // read (and answered) by another I/O thread.
+  arm_read();
+  if (unit != nullptr) {
+    reading = this;
+    unit->drain();
+    reading = nullptr;
+  }
+  busy_since = 0;
+  flush();
+}
+
+bool stream_connection::read_some() {
+  thread_local char scratch[65536];
+  std::size_t total = 0;
+  while (total < read_budget && !closing_) {
+    auto n = ::recv(fd_, scratch, sizeof(scratch), MSG_DONTWAIT);
+    if (n > 0) {
+      total += static_cast<std::size_t>(n);
+      received(scratch, static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n == 0) {
+      close("");
+      return false;
+    }
+    if (errno == EINTR)
+      continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+      break;
+    close(std::string{"recv: "} + std::strerror(errno));
+    return false;
+  }
+  input_bytes_ = unread();
+  return true;
+}
+
+void stream_connection::send_bytes(std::string bytes) {
+  if (closing_)
+    return;
+  bool over = false, now = false;
+  std::size_t left = 0;
+  {
+    std::lock_guard<std::mutex> guard{out_mtx_};
+    left = out_.size() - out_off_;
+    // One reply is never refused for its own size; a client that leaves
+    // more than the hard limit unread is.
+    if (left > base_host_.limits().output_hard_limit) {
+      over = true;
+    } else {
+      seal_locked(bytes);
+      append_locked(bytes);
+      now = reading != this;
+    }
+  }
+  if (over) {
+    close("output buffer over its hard limit (" + std::to_string(left)
+          + " bytes unsent): the client does not read");
+    return;
+  }
+  if (now)
+    flush();
+}
+
+void stream_connection::append_locked(const std::string& bytes) {
+  if (out_off_ > 0 && out_off_ == out_.size()) {
+    out_.clear();
+    out_off_ = 0;
+  }
+  out_.append(bytes);
+  if (!soft_since_ && out_.size() - out_off_ >= base_host_.limits().output_soft_limit)
+    soft_since_ = clock::now();
+}
+
+std::size_t stream_connection::unsent() const {
+  std::lock_guard<std::mutex> guard{out_mtx_};
+  return out_.size() - out_off_;
+}
+
+void stream_connection::flush() {
+  std::lock_guard<std::mutex> guard{out_mtx_};
+  if (!write_armed_)
+    write_locked();
+}
+
+void stream_connection::write_locked() {
+  while (out_off_ < out_.size()) {
+    auto n = ::send(fd_, out_.data() + out_off_, out_.size() - out_off_,
+                    MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n > 0) {
+      out_off_ += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      write_armed_ = true;
+      arm_write();
+      break;
+    }
+    // The peer is gone; the read side will see it and end the connection.
+    out_.clear();
+    out_off_ = 0;
+    ::shutdown(fd_, SHUT_RDWR);
+    closing_ = true;
+    return;
+  }
+  auto left = out_.size() - out_off_;
+  if (left == 0) {
+    // An idle connection keeps no buffer.
+    if (out_.capacity() > 65536)
+      std::string{}.swap(out_);
+    else
+      out_.clear();
+    out_off_ = 0;
+  } else if (out_off_ > (std::size_t{1} << 20) && out_off_ > out_.size() / 2) {
+    out_.erase(0, out_off_);
+    out_off_ = 0;
+  }
+  if (left < base_host_.limits().output_soft_limit)
+    soft_since_.reset();
+  else if (!soft_since_)
+    soft_since_ = clock::now();
+}
+
+void stream_connection::arm_write() {
+  std::lock_guard<std::mutex> guard{ops_mtx_};
+  sock_.async_wait(socket_type::wait_write,
+                   [self = shared_from_this()](const boost::system::error_code& ec) {
+                     self->on_writable(ec);
+                   });
+}
+
+void stream_connection::on_writable(const boost::system::error_code& ec) {
+  std::lock_guard<std::mutex> guard{out_mtx_};
+  write_armed_ = false;
+  if (ec || closing_)
+    return;
+  write_locked();
+}
+
+void stream_connection::close(const std::string& why) {
+  if (closing_.exchange(true))
+    return;
+  if (!why.empty())
+    base_host_.log("closing " + peer_ + ": " + why);
+  // The read side wakes (end of stream) and ends the connection.
+  ::shutdown(fd_, SHUT_RDWR);
+}
+
+void stream_connection::finish() {
+  if (finished_.exchange(true))
+    return;
+  closing_ = true;
+  ::shutdown(fd_, SHUT_RDWR);
+  {
+    std::lock_guard<std::mutex> guard{out_mtx_};
+    std::string{}.swap(out_);
+    out_off_ = 0;
+  }
+  ended();
+}
+
+void stream_connection::tick(clock::time_point now) {
+  if (closing_)
+    return;
+  auto& lim = base_host_.limits();
+  if (!authenticated()) {
+    if (now - started_ > lim.handshake_timeout)
+      close("no handshake within " + std::to_string(lim.handshake_timeout.count()) + " ms");
+    return;
+  }
+  bool over = false;
+  {
+    std::lock_guard<std::mutex> guard{out_mtx_};
+    over = soft_since_ && now - *soft_since_ > lim.output_soft_seconds;
+  }
+  if (over) {
+    close("output buffer over its soft limit (" + std::to_string(lim.output_soft_limit)
+          + " bytes) for " + std::to_string(lim.output_soft_seconds.count())
+          + " s: the client does not read");
+    return;
+  }
+  idle_tick();
+}
+
+bool stream_connection::note_waiting(std::uint64_t object) {
+  std::lock_guard<std::mutex> guard{waiting_mtx_};
+  return waiting_on_.insert(object).second;
+}
+
+std::set<std::uint64_t> stream_connection::waited_objects() {
+  std::lock_guard<std::mutex> guard{waiting_mtx_};
+  return waiting_on_;
+}
+
+} // namespace mpactor

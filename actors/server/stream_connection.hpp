@@ -1,0 +1,179 @@
+#pragma once
+
+// stream_connection: what every connection of a server's event loop has,
+// whatever protocol it speaks (Redis' `client`): a non-blocking socket, a
+// read loop, an output buffer with limits, and the bookkeeping of the calls
+// it handed to objects. Never a thread. The protocol is a subclass:
+// client_connection (mpactor's frames, TLS, its handshake) and
+// python_connection (multiprocessing.connection's framing and handshake,
+// pickles).
+//
+// Reading: the event loop calls on_readable() when bytes wait; it reads what
+// is there and gives it to received() (the subclass cuts messages and
+// handles them), re-arms the wait, then runs the object actors the calls
+// woke on this thread, then writes the replies at once.
+//
+// Writing: send_bytes() appends to the output buffer, from any thread (a
+// deferred reply comes from whichever thread completed it), and writes what
+// the socket takes without waiting; what it does not take is written when
+// the socket becomes writable. Nobody ever waits on a slow reader: a
+// connection whose unsent output passes the hard limit, or stays over the
+// soft limit too long, is closed and its session cleaned up as if it died.
+//
+// Closing (close()) shuts the socket down; the read side then ends the
+// connection once (ended()), after the last message it handled. The file
+// descriptor is closed when the last reference goes, so its number is never
+// reused under a handler still running.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include <boost/asio/generic/stream_protocol.hpp>
+
+#include <caf/actor.hpp>
+
+#include <mpactor/actors/server/server_limits.hpp>
+
+namespace mpactor {
+
+/// What any connection needs from its server.
+class stream_host {
+public:
+  virtual ~stream_host() = default;
+  virtual const server_limits& limits() const noexcept = 0;
+  virtual void log(const std::string& line) = 0;
+};
+
+/// The calls of a connection that await their reply. Shared with the
+/// connection's reply actor, which outlives the connection: a reply that
+/// finds the connection gone goes back to its object (undelivered).
+struct call_ledger {
+  std::mutex mtx;
+  std::unordered_map<std::uint64_t, std::string> waiting; ///< request -> method of a call that may wait
+  std::atomic<std::size_t> pending{0}; ///< calls handed to objects, not yet answered
+};
+
+class stream_connection : public std::enable_shared_from_this<stream_connection> {
+public:
+  using socket_type = boost::asio::generic::stream_protocol::socket;
+  using clock = std::chrono::steady_clock;
+
+  stream_connection(stream_host& host, socket_type sock, std::uint64_t id, std::string peer);
+  virtual ~stream_connection();
+
+  stream_connection(const stream_connection&) = delete;
+  stream_connection& operator=(const stream_connection&) = delete;
+
+  /// Starts: started() (what the server says first), then reading.
+  void start();
+
+  /// Writes what the socket takes now.
+  void flush();
+
+  /// Closes the connection (idempotent, any thread); `why` is logged.
+  void close(const std::string& why);
+
+  /// Called about four times a second by the server: handshake deadline,
+  /// soft output limit, then idle_tick().
+  void tick(clock::time_point now);
+
+  std::uint64_t id() const noexcept { return id_; }
+  const std::string& peer() const noexcept { return peer_; }
+  bool closing() const noexcept { return closing_.load(); }
+  std::size_t unsent() const;
+  std::size_t buffered_input() const noexcept { return input_bytes_.load(); }
+
+  /// Whether the peer passed the handshake.
+  virtual bool authenticated() const noexcept = 0;
+
+  /// The actor that receives this connection's replies from objects.
+  const caf::actor& reply_actor() const noexcept { return reply_actor_; }
+  void reply_actor(caf::actor a) { reply_actor_ = std::move(a); }
+
+  std::shared_ptr<call_ledger>& ledger() noexcept { return ledger_; }
+
+  /// Objects this connection has waited on (cancelled when it closes).
+  /// Returns whether `object` is new.
+  bool note_waiting(std::uint64_t object);
+  std::set<std::uint64_t> waited_objects();
+
+  /// When a call of this connection started running on an I/O thread (0:
+  /// none runs).
+  std::atomic<std::int64_t> busy_since{0};
+
+  /// Marks the start of a call (for busy_since).
+  void note_busy();
+
+protected:
+  /// What the server sends first (a challenge), before reading starts.
+  virtual void started() = 0;
+
+  /// Bytes read from the socket, in order (the read thread only). Throws
+  /// protocol_error to drop the connection.
+  virtual void received(const char* data, std::size_t n) = 0;
+
+  /// Bytes the subclass keeps of an unfinished message.
+  virtual std::size_t unread() const noexcept = 0;
+
+  /// The connection ended: tell the host. Once.
+  virtual void ended() = 0;
+
+  /// Each tick of an authenticated connection that is not closing.
+  virtual void idle_tick() {
+    // nop
+  }
+
+  /// Turns plain output into what goes on the socket (TLS); holds out_mtx_.
+  virtual void seal_locked(std::string& bytes) {
+    (void) bytes;
+  }
+
+  /// Appends `bytes` to the output (sealed); writes what the socket takes
+  /// now unless this thread is reading this connection (it writes after its
+  /// batch). Closes the connection past its output limits.
+  void send_bytes(std::string bytes);
+
+  void append_locked(const std::string& bytes); // holds out_mtx_
+
+  stream_host& base_host_;
+  mutable std::mutex out_mtx_;
+  std::string out_;         // guarded by out_mtx_: bytes to write from out_off_ on
+  std::size_t out_off_ = 0; // guarded by out_mtx_
+
+private:
+  void arm_read();
+  void on_readable(const boost::system::error_code& ec);
+  bool read_some(); // false: the connection ended
+  void arm_write();
+  void on_writable(const boost::system::error_code& ec);
+  void write_locked(); // holds out_mtx_
+  void finish();
+
+  socket_type sock_;
+  std::mutex ops_mtx_; // starting waits on sock_: one thread at a time
+  int fd_;
+  std::uint64_t id_;
+  std::string peer_;
+  std::atomic<bool> closing_{false};
+  std::atomic<bool> finished_{false};
+  clock::time_point started_ = clock::now();
+  std::atomic<std::size_t> input_bytes_{0};
+
+  bool write_armed_ = false;                    // guarded by out_mtx_: waiting for the socket to take more
+  std::optional<clock::time_point> soft_since_; // guarded by out_mtx_
+
+  std::mutex waiting_mtx_;
+  std::set<std::uint64_t> waiting_on_; // guarded by waiting_mtx_
+
+  caf::actor reply_actor_;
+  std::shared_ptr<call_ledger> ledger_ = std::make_shared<call_ledger>();
+};
+
+} // namespace mpactor
