@@ -227,6 +227,22 @@ outcome list_object::call(call_context& ctx, const std::string& m, json& args) {
     items_ = std::move(kept);
     return json{};
   }
+  if (m == "repeat") { // in place, as Python's `l *= n`
+    auto n = arg<long long>(args, "n", 1);
+    if (n <= 0) {
+      for (auto& v : items_)
+        table_.drop(v);
+      items_.clear();
+      return json{};
+    }
+    auto size = items_.size();
+    for (long long i = 1; i < n; ++i)
+      for (std::size_t j = 0; j < size; ++j) {
+        table_.hold(items_[j]);
+        items_.push_back(items_[j]);
+      }
+    return json{};
+  }
   return no_such_method("list", m);
 }
 

@@ -30,6 +30,35 @@ const json& items_of(const json& v) {
   return py_payload(v);
 }
 
+// The items of an iterable a client sent: a list, tuple, set or frozenset,
+// a range (expanded, 4 Mi items at most), a dict's keys.
+json iterable_items(const json& v) {
+  if (is_py(v, "range")) {
+    auto& r = py_payload(v);
+    long long start = r[0].get<long long>(), stop = r[1].get<long long>(),
+              step = r[2].get<long long>();
+    if (step == 0)
+      throw ValueError("range() arg 3 must not be zero");
+    json out = json::array();
+    for (long long i = start; step > 0 ? i < stop : i > stop; i += step) {
+      if (out.size() >= (std::size_t{1} << 22))
+        throw ValueError("range too long for a managed list");
+      out.push_back(i);
+    }
+    return out;
+  }
+  if (is_py_dict(v)) {
+    json out = json::array();
+    for (auto& [k, x] : py_dict_items(v))
+      out.push_back(k);
+    return out;
+  }
+  auto& items = py_payload(v);
+  if (!items.is_array())
+    throw TypeError("'" + python_type_name(v) + "' object is not iterable");
+  return items;
+}
+
 // Positional argument `i`, else keyword `name`, else nullptr.
 const json* arg_at(const json& args, const json& kwds, std::size_t i, const char* name) {
   auto& a = items_of(args);
@@ -285,7 +314,7 @@ native_create map_create(const std::string& t, const json& args, const json& kwd
   } else if (t == "list") {
     json init = json::array();
     if (auto* seq = arg_at(args, kwds, 0, "\x01"))
-      init = items_of(*seq);
+      init = iterable_items(*seq);
     c.args = {{"init", init}};
   } else if (t == "Namespace") {
     c.args = {{"init", kwds.is_object() ? kwds : json::object()}};
@@ -309,7 +338,7 @@ native_create map_create(const std::string& t, const json& args, const json& kwd
   } else if (t == "Value") {
     c.args = {{"init", need(args, kwds, 1, "value", method)}};
   } else if (t == "Array") {
-    c.args = {{"init", items_of(need(args, kwds, 1, "sequence", method))}};
+    c.args = {{"init", iterable_items(need(args, kwds, 1, "sequence", method))}};
   } else {
     c.args = {{"args", args}, {"kwds", kwds}};
   }
@@ -452,7 +481,7 @@ native_call map_call(const std::string& type, const std::string& m, const json& 
     if (m == "append")
       return set("append", {{"value", need(a, k, 0, "object", m)}}, result_shape::none);
     if (m == "extend" || m == "__iadd__")
-      return set("extend", {{"values", items_of(need(a, k, 0, "iterable", m))}},
+      return set("extend", {{"values", iterable_items(need(a, k, 0, "iterable", m))}},
                  result_shape::none);
     if (m == "insert")
       return set("insert", {{"index", need(a, k, 0, "index", m)},
@@ -478,6 +507,16 @@ native_call map_call(const std::string& type, const std::string& m, const json& 
       return set("copy");
     if (m == "__iter__")
       return set("copy", {}, result_shape::iterator);
+    if (m == "__imul__")
+      return set("repeat", {{"n", need(a, k, 0, "value", m)}}, result_shape::none);
+    if (m == "__mul__" || m == "__rmul__") {
+      c.arg = need(a, k, 0, "value", m);
+      return set("copy", {}, result_shape::repeat);
+    }
+    if (m == "__add__") {
+      c.arg = items_of(need(a, k, 0, "value", m));
+      return set("copy", {}, result_shape::concat);
+    }
     if (m == "__next__") // an Iterator: a list of what is left
       return set("pop", {{"index", 0}});
     not_exposed(m, type);
@@ -630,6 +669,17 @@ json map_result(const native_call& c, json r) {
     }
     case result_shape::len:
       return r.size();
+    case result_shape::concat:
+      for (auto& x : c.arg)
+        r.push_back(x);
+      return r;
+    case result_shape::repeat: {
+      json out = json::array();
+      for (long long i = 0; i < c.arg.get<long long>(); ++i)
+        for (auto& x : r)
+          out.push_back(x);
+      return out;
+    }
     case result_shape::repr: {
       auto kind = c.arg.get<std::string>();
       if (kind == "dict") {

@@ -34,6 +34,8 @@ enum class result_shape {
   contains, ///< whether the list copy holds `arg`
   repr,     ///< repr() of the value (`arg` holds the kind: dict, list, Namespace...)
   len,      ///< the size of the copy
+  concat,   ///< the list copy + `arg` (a list)
+  repeat,   ///< the list copy * `arg` (an int)
 };
 
 /// One Python call as a native call.

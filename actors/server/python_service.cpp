@@ -44,8 +44,71 @@ std::uint64_t object_id(const json& ident) {
 
 } // namespace
 
+// A proxy a Python client sent as a value (RebuildProxy) becomes the native
+// reference marker of its object, so that the object that stores it holds a
+// reference (as Python's server keeps a manager-owned proxy's referent);
+// proxies of other servers stay as they are.
+json python_service::to_native(const json& v) const {
+  if (is_py(v, "proxy")) {
+    auto tagged = py_payload(v).value("token", json::object());
+    auto& token = py_payload(tagged);
+    if (token.is_object() && token.value("id", json{}).is_string()) {
+      try {
+        auto id = object_id(token["id"]);
+        auto type = env_.table.type_of(id);
+        if (!type.empty())
+          return Token{type, id, Address{"", 0}}.to_marker();
+      } catch (const std::exception&) {
+        // not one of ours
+      }
+    }
+    return v;
+  }
+  if (v.is_array()) {
+    json out = json::array();
+    for (auto& x : v)
+      out.push_back(to_native(x));
+    return out;
+  }
+  if (v.is_object()) {
+    json out = json::object();
+    for (auto& [k, x] : v.items())
+      out[k] = to_native(x);
+    return out;
+  }
+  return v;
+}
+
+// A reference marker in a result becomes a proxy the Python client rebuilds
+// (DictProxy, ListProxy, or AutoProxy with the exposed methods), with this
+// listener's address in its token.
+json python_service::to_python(const json& v) const {
+  if (auto t = Token::from_marker(v)) {
+    auto cls = proxy_class(t->type_id);
+    json exposed = nullptr;
+    if (cls == "AutoProxy")
+      exposed = str_tuple(exposed_methods(t->type_id));
+    return py_proxy(cls, py_token(t->type_id, py_tuple(addr_.host, addr_.port),
+                                  std::to_string(t->id)),
+                    exposed);
+  }
+  if (v.is_array()) {
+    json out = json::array();
+    for (auto& x : v)
+      out.push_back(to_python(x));
+    return out;
+  }
+  if (v.is_object()) {
+    json out = json::object();
+    for (auto& [k, x] : v.items())
+      out[k] = to_python(x);
+    return out;
+  }
+  return v;
+}
+
 python_service::python_service(environment env, Address& addr, bool accept_md5)
-  : env_(std::move(env)), accept_md5_(accept_md5), accept_(env_.ioc, addr) {
+  : env_(std::move(env)), accept_md5_(accept_md5), accept_(env_.ioc, addr), addr_(addr) {
   references_ = env_.sessions.open(std::string{"\0python-references", 19});
 }
 
@@ -178,7 +241,7 @@ std::uint64_t python_service::create(const std::string& typeid_, const json& arg
   exposed = exposed_methods(typeid_);
   if (exposed.empty())
     exposed = exposed_methods(native.type_id);
-  return env_.service.create(native.type_id, native.args, references_);
+  return env_.service.create(native.type_id, to_native(native.args), references_);
 }
 
 void python_service::control(python_connection& c, const std::string& m, const json& args,
@@ -246,7 +309,7 @@ void python_service::call(python_connection& c, const std::string& ident, const 
     throw RemoteError("too many pending calls on this connection");
   auto request = c.next_request();
   auto method = nc.method;
-  auto body = nc.args;
+  auto body = to_native(nc.args);
   c.pending(request, std::move(nc));
   caller who{c.session(), c.id(), c.id()};
   if (enqueue_call(c, actor, id, true, request, std::move(method), std::move(body), who))
@@ -282,7 +345,7 @@ void python_service::respond(python_connection& c, std::uint64_t request,
                      py_token("Iterator", nullptr, std::to_string(id))));
       return;
     }
-    reply(c, "#RETURN", map_result(*nc, std::move(result)));
+    reply(c, "#RETURN", map_result(*nc, to_python(result)));
   } catch (const std::exception& e) {
     reply(c, "#ERROR", exception_of(e));
   }

@@ -97,10 +97,13 @@ private:
   std::uint64_t create(const std::string& python_typeid, const json& args, const json& kwds,
                        std::vector<std::string>& exposed);
   std::vector<std::shared_ptr<python_connection>> snapshot() const;
+  json to_native(const json& v) const;
+  json to_python(const json& v) const;
 
   environment env_;
   bool accept_md5_;
   acceptor accept_;
+  Address addr_; // where Python clients connect (in the tokens of proxies sent back)
   python::pickle_reader reader_;
   python::pickle_writer writer_;
   std::uint64_t references_; // the session holding every Python reference
