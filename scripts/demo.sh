@@ -25,5 +25,7 @@ run "2. Server process: a tour of every SyncManager type across processes" \
     build/examples/manager_tour
 run "2. Server process, remote sharing: a server node, producer and consumer nodes" \
     build/examples/distributed_queue
+run "2. Server process, Python clients: Python workers and a C++ worker share a JoinableQueue and a dict" \
+    build/examples/python_workers examples/python_workers/worker.py
 run "3. Actors: word_count, worker processes as CAF actors merging on the manager node" \
     build/examples/word_count /usr/share/common-licenses --workers 2
