@@ -176,7 +176,8 @@ void client_connection::on_frame(wire_frame&& f) {
     send(server_handshake::refusal(static_cast<int>(error_code::authentication_error),
                                    "digest received was wrong (authkey mismatch)"));
     flush();
-    close(std::string{"refused: "} + e.what());
+    if (close(std::string{"refused: "} + e.what()))
+      host_.dropped(connection_host::drop::authentication);
     return;
   }
   session_ = host_.open_session(*this, key);
@@ -211,8 +212,9 @@ void client_connection::send(const wire_frame& f) {
     }
   }
   if (over) {
-    close("output buffer over its hard limit (" + std::to_string(left)
-          + " bytes unsent): the client does not read");
+    if (close("output buffer over its hard limit (" + std::to_string(left)
+              + " bytes unsent): the client does not read"))
+      host_.dropped(connection_host::drop::output_limit);
     return;
   }
   if (now)
@@ -296,13 +298,14 @@ void client_connection::on_writable(const boost::system::error_code& ec) {
   write_locked();
 }
 
-void client_connection::close(const std::string& why) {
+bool client_connection::close(const std::string& why) {
   if (closing_.exchange(true))
-    return;
+    return false;
   if (!why.empty())
     host_.log("closing " + peer_ + ": " + why);
   // The read side wakes (end of stream) and ends the connection.
   ::shutdown(fd_, SHUT_RDWR);
+  return true;
 }
 
 void client_connection::finish() {
@@ -323,8 +326,9 @@ void client_connection::tick(clock::time_point now) {
     return;
   auto& lim = host_.limits();
   if (phase_ != phase::serving) {
-    if (now - started_ > lim.handshake_timeout)
-      close("no handshake within " + std::to_string(lim.handshake_timeout.count()) + " ms");
+    if (now - started_ > lim.handshake_timeout
+        && close("no handshake within " + std::to_string(lim.handshake_timeout.count()) + " ms"))
+      host_.dropped(connection_host::drop::handshake_timeout);
     return;
   }
   bool over = false;
@@ -333,9 +337,10 @@ void client_connection::tick(clock::time_point now) {
     over = soft_since_ && now - *soft_since_ > lim.output_soft_seconds;
   }
   if (over) {
-    close("output buffer over its soft limit (" + std::to_string(lim.output_soft_limit)
-          + " bytes) for " + std::to_string(lim.output_soft_seconds.count())
-          + " s: the client does not read");
+    if (close("output buffer over its soft limit (" + std::to_string(lim.output_soft_limit)
+              + " bytes) for " + std::to_string(lim.output_soft_seconds.count())
+              + " s: the client does not read"))
+      host_.dropped(connection_host::drop::output_limit);
     return;
   }
   auto since = busy_since.load();

@@ -62,6 +62,9 @@ public:
   virtual void handle(client_connection& c, wire_frame&& f) = 0;
   /// The connection ended: its calls and session are cleaned up. Once.
   virtual void closed(client_connection& c) = 0;
+  /// A connection was closed for a limit or refused (counted in stats()).
+  enum class drop { output_limit, handshake_timeout, authentication };
+  virtual void dropped(drop why) = 0;
 };
 
 /// The calls of a connection that await their reply. Shared with the
@@ -99,7 +102,8 @@ public:
   void flush();
 
   /// Closes the connection (idempotent, any thread); `why` is logged.
-  void close(const std::string& why);
+  /// Returns whether this call closed it.
+  bool close(const std::string& why);
 
   /// Called about four times a second by the server: handshake deadline,
   /// soft output limit, and a pong for a client whose call runs long (a
