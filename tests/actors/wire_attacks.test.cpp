@@ -67,6 +67,14 @@ int listen_loopback(std::uint16_t& port) {
   return fd;
 }
 
+// The client's next handshake frame, after the "hello" it may say first.
+std::optional<wire_frame> answer_of(frame_socket& s) {
+  auto f = s.read(clock_type::now() + 5s);
+  if (f && f->method == "hello")
+    f = s.read(clock_type::now() + 5s);
+  return f;
+}
+
 int accept_within(int lfd, ms bound) {
   REQUIRE(readable(lfd, bound));
   int fd = ::accept4(lfd, nullptr, nullptr, SOCK_CLOEXEC);
@@ -213,7 +221,7 @@ TEST_CASE("A client does not take its own relayed digest for the server's (refle
   });
   frame_socket a{accept_within(lfd, 5000ms)};
   a.write(auth({{"challenge", binary(random_bytes(challenge_size))}}));
-  auto answer_a = a.read(clock_type::now() + 5s);
+  auto answer_a = answer_of(a);
   REQUIRE(answer_a.has_value());
   auto c = bytes_of(answer_a->body["challenge"]); // the client's challenge on A
 
@@ -229,7 +237,7 @@ TEST_CASE("A client does not take its own relayed digest for the server's (refle
   });
   frame_socket b{accept_within(lfd, 5000ms)};
   b.write(auth({{"challenge", binary(c)}}));
-  auto answer_b = b.read(clock_type::now() + 5s);
+  auto answer_b = answer_of(b);
   REQUIRE(answer_b.has_value());
   auto relayed = bytes_of(answer_b->body["digest"]);
   CHECK(relayed == client_digest(key, c));
@@ -261,7 +269,7 @@ TEST_CASE("The reflection test's impostor is accepted when it does know the key 
   });
   frame_socket a{accept_within(lfd, 5000ms)};
   a.write(auth({{"challenge", binary(random_bytes(challenge_size))}}));
-  auto answer = a.read(clock_type::now() + 5s);
+  auto answer = answer_of(a);
   REQUIRE(answer.has_value());
   auto c = bytes_of(answer->body["challenge"]);
   a.write(auth({{"digest", binary(server_digest(key, c))}, {"incarnation", 1}, {"session", 1}}));
