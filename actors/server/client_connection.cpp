@@ -71,7 +71,8 @@ void client_connection::on_frame(wire_frame&& f) {
     send(server_handshake::refusal(static_cast<int>(error_code::authentication_error),
                                    "digest received was wrong (authkey mismatch)"));
     flush();
-    close(std::string{"refused: "} + e.what());
+    if (close(std::string{"refused: "} + e.what()))
+      host_.dropped(stream_host::drop::authentication);
     return;
   }
   session_ = host_.open_session(*this, key);

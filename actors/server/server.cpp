@@ -103,6 +103,7 @@ struct server::impl final : connection_host {
   std::atomic<std::uint64_t> refused_max_clients{0};
   std::atomic<std::uint64_t> refused_auth{0};
   std::atomic<std::uint64_t> closed_by_limit{0};
+  std::atomic<std::uint64_t> closed_handshake_timeout{0};
   std::atomic<std::uint64_t> refused_pending{0};
 
   std::mutex mtx;
@@ -156,6 +157,20 @@ struct server::impl final : connection_host {
   void log(const std::string& line) override {
     if (logger)
       logger(line);
+  }
+
+  void dropped(drop why) override {
+    switch (why) {
+      case drop::output_limit:
+        ++closed_by_limit;
+        break;
+      case drop::handshake_timeout:
+        ++closed_handshake_timeout;
+        break;
+      case drop::authentication:
+        ++refused_auth;
+        break;
+    }
   }
 
   std::uint64_t open_session(client_connection& c, const std::string& session_key) override {
@@ -570,6 +585,9 @@ struct server::impl final : connection_host {
             {"refused_fd_limit", accept->refused_at_fd_limit()},
             {"refused_pending_calls", refused_pending.load()},
             {"extra_io_threads_started", extras_started.load()},
+            {"refused_authentication", refused_auth.load()},
+            {"closed_output_limit", closed_by_limit.load()},
+            {"closed_handshake_timeout", closed_handshake_timeout.load()},
             {"memory_rss_bytes", resident_bytes()},
             {"limits", {{"max_clients", lim.max_clients},
                         {"max_clients_effective", effective_max_clients()},

@@ -142,8 +142,9 @@ void stream_connection::send_bytes(std::string bytes) {
     }
   }
   if (over) {
-    close("output buffer over its hard limit (" + std::to_string(left)
-          + " bytes unsent): the client does not read");
+    if (close("output buffer over its hard limit (" + std::to_string(left)
+              + " bytes unsent): the client does not read"))
+      base_host_.dropped(stream_host::drop::output_limit);
     return;
   }
   if (now)
@@ -227,13 +228,14 @@ void stream_connection::on_writable(const boost::system::error_code& ec) {
   write_locked();
 }
 
-void stream_connection::close(const std::string& why) {
+bool stream_connection::close(const std::string& why) {
   if (closing_.exchange(true))
-    return;
+    return false;
   if (!why.empty())
     base_host_.log("closing " + peer_ + ": " + why);
   // The read side wakes (end of stream) and ends the connection.
   ::shutdown(fd_, SHUT_RDWR);
+  return true;
 }
 
 void stream_connection::finish() {
@@ -254,8 +256,9 @@ void stream_connection::tick(clock::time_point now) {
     return;
   auto& lim = base_host_.limits();
   if (!authenticated()) {
-    if (now - started_ > lim.handshake_timeout)
-      close("no handshake within " + std::to_string(lim.handshake_timeout.count()) + " ms");
+    if (now - started_ > lim.handshake_timeout
+        && close("no handshake within " + std::to_string(lim.handshake_timeout.count()) + " ms"))
+      base_host_.dropped(stream_host::drop::handshake_timeout);
     return;
   }
   bool over = false;
@@ -264,9 +267,10 @@ void stream_connection::tick(clock::time_point now) {
     over = soft_since_ && now - *soft_since_ > lim.output_soft_seconds;
   }
   if (over) {
-    close("output buffer over its soft limit (" + std::to_string(lim.output_soft_limit)
-          + " bytes) for " + std::to_string(lim.output_soft_seconds.count())
-          + " s: the client does not read");
+    if (close("output buffer over its soft limit (" + std::to_string(lim.output_soft_limit)
+              + " bytes) for " + std::to_string(lim.output_soft_seconds.count())
+              + " s: the client does not read"))
+      base_host_.dropped(stream_host::drop::output_limit);
     return;
   }
   idle_tick();

@@ -49,6 +49,11 @@ public:
   virtual ~stream_host() = default;
   virtual const server_limits& limits() const noexcept = 0;
   virtual void log(const std::string& line) = 0;
+  /// A connection was closed for a limit or refused (counted in stats()).
+  enum class drop { output_limit, handshake_timeout, authentication };
+  virtual void dropped(drop) {
+    // nop
+  }
 };
 
 /// The calls of a connection that await their reply. Shared with the
@@ -78,7 +83,7 @@ public:
   void flush();
 
   /// Closes the connection (idempotent, any thread); `why` is logged.
-  void close(const std::string& why);
+  bool close(const std::string& why);
 
   /// Called about four times a second by the server: handshake deadline,
   /// soft output limit, then idle_tick().
