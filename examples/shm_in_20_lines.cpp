@@ -15,7 +15,7 @@ void work(Value<int> counter, Array<double> xs) {
   for (int i = 0; i < 1000; ++i)
     counter += 1;             // one lock hold: no update is lost
   std::lock_guard<Lock> hold{xs.get_lock()};
-  for (auto& x : xs.get_obj()) x += 1.0;   // raw access under the lock
+  for (auto& x : xs) x += 1.0;             // in place: hold the lock meanwhile
 }
 
 int main() {

@@ -53,6 +53,9 @@ public:
     }
   }
 
+  /// The event loop this thread runs.
+  std::size_t loop = 0;
+
   /// When this thread started handling an event (0: it waits for one).
   std::atomic<std::int64_t> busy_since{0};
 

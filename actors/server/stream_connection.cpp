@@ -106,6 +106,10 @@ bool stream_connection::read_some() {
     if (n > 0) {
       total += static_cast<std::size_t>(n);
       received(scratch, static_cast<std::size_t>(n));
+      // Less than asked: nothing more waits now, and the re-armed wait
+      // looks again (a recv saved per call).
+      if (static_cast<std::size_t>(n) < sizeof(scratch))
+        break;
       continue;
     }
     if (n == 0) {

@@ -6,9 +6,17 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <fstream>
 #include <random>
+#include <set>
+#include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -249,4 +257,102 @@ TEST_CASE("A frame of exactly the 64 MiB limit is served and one byte more drops
   CHECK(dropped(*sut));
   CHECK(w.intact()); // other clients go on
   CHECK(big.size() == 1);
+}
+
+TEST_CASE("A client refuses a server that does not know the key") {
+  // An impostor: it listens, sends a challenge, and answers the client's
+  // challenge with a digest made from another key.
+  int lfd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(lfd >= 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(lfd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) == 0);
+  REQUIRE(::listen(lfd, 4) == 0);
+  socklen_t len = sizeof(sa);
+  getsockname(lfd, reinterpret_cast<sockaddr*>(&sa), &len);
+  std::thread impostor{[&] {
+    int fd = ::accept(lfd, nullptr, nullptr);
+    if (fd < 0)
+      return;
+    frame_socket sock{fd};
+    try {
+      server_handshake hs;
+      sock.write(hs.challenge());
+      auto until = std::chrono::steady_clock::now() + deadline;
+      for (auto f = sock.read(until); f; f = sock.read(until)) {
+        if (f->method != "auth")
+          continue; // the hello
+        auto c = f->body.at("challenge").get_binary();
+        std::string challenge(c.begin(), c.end());
+        wire_frame answer;
+        answer.method = "auth";
+        auto digest = server_digest("not the key", challenge);
+        answer.body = {{"digest", json::binary(std::vector<std::uint8_t>(digest.begin(), digest.end()))},
+                       {"incarnation", 1},
+                       {"session", 1}};
+        sock.write(answer);
+        break;
+      }
+      (void) sock.read(until); // until the client hangs up
+    } catch (const std::exception&) {
+      // the client closed
+    }
+  }};
+  Address addr{"127.0.0.1", ntohs(sa.sin_port)};
+  SyncManager sut{addr, "the real key"};
+  CHECK_THROWS_AS(sut.connect(), AuthenticationError);
+  impostor.join();
+  ::close(lfd);
+}
+
+namespace {
+
+// Socket inodes of the TCP sockets process `pid` listens on.
+std::vector<std::string> listening_tcp_ports(pid_t pid) {
+  std::set<std::string> inodes;
+  auto dir = "/proc/" + std::to_string(pid) + "/fd";
+  for (int fd = 0; fd < 4096; ++fd) {
+    char target[256];
+    auto link = dir + "/" + std::to_string(fd);
+    auto n = ::readlink(link.c_str(), target, sizeof(target) - 1);
+    if (n <= 0)
+      continue;
+    target[n] = 0;
+    std::string t{target};
+    if (t.rfind("socket:[", 0) == 0)
+      inodes.insert(t.substr(8, t.size() - 9));
+  }
+  std::vector<std::string> ports;
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in{table};
+    std::string line;
+    std::getline(in, line); // header
+    while (std::getline(in, line)) {
+      std::istringstream fields{line};
+      std::string sl, local, remote, state, queues, timer, retr, uid, timeout, inode;
+      fields >> sl >> local >> remote >> state >> queues >> timer >> retr >> uid >> timeout >> inode;
+      if (state == "0A" && inodes.count(inode) != 0)
+        ports.push_back(local.substr(local.find(':') + 1));
+    }
+  }
+  return ports;
+}
+
+} // namespace
+
+TEST_CASE("The server listens on its own port only: CAF's BASP port is never opened") {
+  SyncManager m{Address{"127.0.0.1", 0}, "listen-test-key"};
+  m.start();
+  auto d = m.dict(); // the server has served a client
+  d.set("k", 1);
+  auto ports = listening_tcp_ports(m.server_pid());
+  char hex[8];
+  std::snprintf(hex, sizeof(hex), "%04X", m.address().port);
+  REQUIRE(ports.size() == 1);
+  CHECK(ports[0] == hex);
+  // Manager() serves on a Unix socket: no TCP port at all.
+  auto local = Manager();
+  local.dict().set("k", 1);
+  CHECK(listening_tcp_ports(local.server_pid()).empty());
 }
