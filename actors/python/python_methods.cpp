@@ -72,6 +72,26 @@ const json* arg_at(const json& args, const json& kwds, std::size_t i, const char
   return nullptr;
 }
 
+// The [key, value] pairs of dict(mapping_or_pairs, **kwds) and of
+// dict.update(...): a dict's items, else an iterable of pairs, then the
+// keywords.
+json mapping_pairs(const json* positional, const json& kwds) {
+  json pairs = json::array();
+  if (positional != nullptr) {
+    if (is_py_dict(*positional)) {
+      for (auto& [k, v] : py_dict_items(*positional))
+        pairs.push_back(json::array({k, v}));
+    } else {
+      for (auto& kv : items_of(*positional))
+        pairs.push_back(json::array({items_of(kv).at(0), items_of(kv).at(1)}));
+    }
+  }
+  if (kwds.is_object())
+    for (auto& [k, v] : kwds.items())
+      pairs.push_back(json::array({k, v}));
+  return pairs;
+}
+
 json need(const json& args, const json& kwds, std::size_t i, const char* name,
           const std::string& method) {
   if (auto* v = arg_at(args, kwds, i, name))
@@ -297,20 +317,7 @@ native_create map_create(const std::string& t, const json& args, const json& kwd
   c.type_id = t;
   auto method = "create " + t;
   if (t == "dict") {
-    json pairs = json::array();
-    if (auto* init = arg_at(args, kwds, 0, "\x01")) {
-      if (is_py_dict(*init)) {
-        for (auto& [k, v] : py_dict_items(*init))
-          pairs.push_back(json::array({k, v}));
-      } else {
-        for (auto& kv : items_of(*init))
-          pairs.push_back(json::array({items_of(kv).at(0), items_of(kv).at(1)}));
-      }
-    }
-    if (kwds.is_object())
-      for (auto& [k, v] : kwds.items())
-        pairs.push_back(json::array({k, v}));
-    c.args = {{"init", pairs}};
+    c.args = {{"init", mapping_pairs(arg_at(args, kwds, 0, "\x01"), kwds)}};
   } else if (t == "list") {
     json init = json::array();
     if (auto* seq = arg_at(args, kwds, 0, "\x01"))
@@ -436,20 +443,8 @@ native_call map_call(const std::string& type, const std::string& m, const json& 
     if (m == "setdefault")
       return set("setdefault", {{"key", key()}, {"default", opt(a, k, 1, "default", nullptr)}});
     if (m == "update") {
-      json pairs = json::array();
-      if (auto* other = arg_at(a, {}, 0, "")) {
-        if (is_py_dict(*other)) {
-          for (auto& [x, y] : py_dict_items(*other))
-            pairs.push_back(json::array({x, y}));
-        } else {
-          for (auto& kv : items_of(*other))
-            pairs.push_back(json::array({items_of(kv).at(0), items_of(kv).at(1)}));
-        }
-      }
-      if (k.is_object())
-        for (auto& [x, y] : k.items())
-          pairs.push_back(json::array({x, y}));
-      return set("update", {{"items", pairs}}, result_shape::none);
+      return set("update", {{"items", mapping_pairs(arg_at(a, {}, 0, ""), k)}},
+                 result_shape::none);
     }
     if (m == "__iter__")
       return set("keys", {}, result_shape::iterator);
