@@ -195,6 +195,8 @@ int main(int argc, char** argv) {
       iters = std::atol(argv[i + 1]);
     else if (a == "--io-threads")
       io_threads = static_cast<unsigned>(std::atoi(argv[i + 1]));
+    else if (a == "--spin")
+      mpactor::connection::spin_us = std::atoi(argv[i + 1]);
     else if (a == "--rounds")
       rounds = std::atoi(argv[i + 1]);
     else if (a == "--procs") {

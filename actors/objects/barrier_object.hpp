@@ -20,6 +20,7 @@ public:
 
   outcome call(call_context& ctx, const std::string& method, json& args) override;
   void expire(call_context& ctx, std::uint64_t ticket) override;
+  bool may_wait(const std::string& m) const noexcept override { return m == "wait"; }
   void cancel(std::uint64_t connection) override;
   void release(call_context& ctx, std::uint64_t session) override;
 

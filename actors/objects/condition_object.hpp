@@ -24,6 +24,9 @@ class condition_object : public managed_object {
 public:
   outcome call(call_context& ctx, const std::string& method, json& args) override;
   void expire(call_context& ctx, std::uint64_t ticket) override;
+  bool may_wait(const std::string& m) const noexcept override {
+    return m == "acquire" || m == "wait";
+  }
   void cancel(std::uint64_t connection) override;
   void release(call_context& ctx, std::uint64_t session) override;
 

@@ -44,6 +44,7 @@ public:
       ctx.deliver(w->promise, w->who, false);
   }
 
+  bool may_wait(const std::string& m) const noexcept override { return m == "wait"; }
   void cancel(std::uint64_t connection) override { waiters_.cancel(connection); }
 
 private:

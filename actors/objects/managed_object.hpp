@@ -108,6 +108,13 @@ public:
     // nop
   }
 
+  /// Whether a call of `method` may be answered later, once another caller
+  /// acts (a get of an empty Queue, an acquire of a held Lock). Only such
+  /// calls are cancelled when their connection goes, only their replies come
+  /// back as undelivered(), and only a session that made one is release()d
+  /// here when it ends; each type names its own. None by default.
+  virtual bool may_wait(const std::string& /*method*/) const noexcept { return false; }
+
   /// Connection `connection` is gone: drop its pending calls.
   virtual void cancel(std::uint64_t) {
     // nop

@@ -27,6 +27,9 @@ public:
 
   outcome call(call_context& ctx, const std::string& method, json& args) override;
   void expire(call_context& ctx, std::uint64_t ticket) override;
+  bool may_wait(const std::string& m) const noexcept override {
+    return m == "get" || m == "put" || (joinable_ && m == "join");
+  }
   void cancel(std::uint64_t connection) override;
   void undelivered(call_context& ctx, std::uint64_t connection, const std::string& method,
                    json& result) override;

@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include <mpactor/actors/core/token.hpp>
+#include <mpactor/actors/objects/managed_object.hpp>
 
 namespace mpactor {
 
@@ -32,27 +33,37 @@ bool object_table::has_markers(const json& value) {
   return found;
 }
 
-std::uint64_t object_table::add(std::string type_id, caf::actor actor) {
-  std::lock_guard<std::mutex> guard{mtx_};
+std::uint64_t object_table::add(std::string type_id, caf::actor actor,
+                                std::shared_ptr<const managed_object> state) {
+  std::lock_guard<std::shared_mutex> guard{mtx_};
   auto id = next_id_++;
-  objects_.emplace(id, entry{std::move(actor), std::move(type_id), 0});
+  objects_.emplace(id, entry{std::move(actor), std::move(type_id), 0, std::move(state)});
   return id;
 }
 
 caf::actor object_table::find(std::uint64_t id) const {
-  std::lock_guard<std::mutex> guard{mtx_};
+  std::shared_lock<std::shared_mutex> guard{mtx_};
   auto it = objects_.find(id);
   return it == objects_.end() ? caf::actor{} : it->second.actor;
 }
 
+object_table::target object_table::find_call(std::uint64_t id, const std::string& method) const {
+  std::shared_lock<std::shared_mutex> guard{mtx_};
+  auto it = objects_.find(id);
+  if (it == objects_.end())
+    return {};
+  auto& e = it->second;
+  return {e.actor, e.state != nullptr && e.state->may_wait(method)};
+}
+
 std::string object_table::type_of(std::uint64_t id) const {
-  std::lock_guard<std::mutex> guard{mtx_};
+  std::shared_lock<std::shared_mutex> guard{mtx_};
   auto it = objects_.find(id);
   return it == objects_.end() ? std::string{} : it->second.type_id;
 }
 
 bool object_table::grant(std::uint64_t session, std::uint64_t id, long n) {
-  std::lock_guard<std::mutex> guard{mtx_};
+  std::lock_guard<std::shared_mutex> guard{mtx_};
   auto it = objects_.find(id);
   if (it == objects_.end())
     return false;
@@ -68,7 +79,7 @@ void object_table::grant_markers(std::uint64_t session, const json& value) {
 void object_table::release(std::uint64_t session, std::uint64_t id, long n) {
   std::vector<caf::actor> dead;
   {
-    std::lock_guard<std::mutex> guard{mtx_};
+    std::lock_guard<std::shared_mutex> guard{mtx_};
     auto s = sessions_.find(session);
     if (s == sessions_.end())
       return;
@@ -87,7 +98,7 @@ void object_table::release(std::uint64_t session, std::uint64_t id, long n) {
 void object_table::end_session(std::uint64_t session) {
   std::vector<caf::actor> dead;
   {
-    std::lock_guard<std::mutex> guard{mtx_};
+    std::lock_guard<std::shared_mutex> guard{mtx_};
     auto s = sessions_.find(session);
     if (s == sessions_.end())
       return;
@@ -101,7 +112,7 @@ void object_table::end_session(std::uint64_t session) {
 
 void object_table::hold(const json& value) {
   for_each_marker(value, [&](std::uint64_t id) {
-    std::lock_guard<std::mutex> guard{mtx_};
+    std::lock_guard<std::shared_mutex> guard{mtx_};
     auto it = objects_.find(id);
     if (it != objects_.end())
       ++it->second.refs;
@@ -111,7 +122,7 @@ void object_table::hold(const json& value) {
 void object_table::drop(const json& value) {
   std::vector<caf::actor> dead;
   for_each_marker(value, [&](std::uint64_t id) {
-    std::lock_guard<std::mutex> guard{mtx_};
+    std::lock_guard<std::shared_mutex> guard{mtx_};
     unref_locked(id, 1, dead);
   });
   stop(dead);
@@ -136,12 +147,12 @@ void object_table::stop(std::vector<caf::actor>& dead) {
 }
 
 std::size_t object_table::size() const {
-  std::lock_guard<std::mutex> guard{mtx_};
+  std::shared_lock<std::shared_mutex> guard{mtx_};
   return objects_.size();
 }
 
 std::unordered_map<std::string, std::size_t> object_table::count_by_type() const {
-  std::lock_guard<std::mutex> guard{mtx_};
+  std::shared_lock<std::shared_mutex> guard{mtx_};
   std::unordered_map<std::string, std::size_t> out;
   for (auto& [id, e] : objects_)
     ++out[e.type_id];
@@ -151,7 +162,7 @@ std::unordered_map<std::string, std::size_t> object_table::count_by_type() const
 void object_table::clear() {
   std::vector<caf::actor> dead;
   {
-    std::lock_guard<std::mutex> guard{mtx_};
+    std::lock_guard<std::shared_mutex> guard{mtx_};
     for (auto& [id, e] : objects_)
       dead.push_back(std::move(e.actor));
     objects_.clear();

@@ -13,7 +13,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,13 +26,25 @@
 
 namespace mpactor {
 
+class managed_object;
+
 class object_table {
 public:
-  /// Adds an object with no references yet; returns its id.
-  std::uint64_t add(std::string type_id, caf::actor actor);
+  /// Adds an object with no references yet; returns its id. `state` (the
+  /// object's, read only for its may_wait()) may be null: no call waits.
+  std::uint64_t add(std::string type_id, caf::actor actor,
+                    std::shared_ptr<const managed_object> state = nullptr);
 
   /// The actor of `id`, or an invalid handle if there is none.
   caf::actor find(std::uint64_t id) const;
+
+  /// What a call needs of object `id`: its actor (invalid if there is no
+  /// such object) and whether `method` may wait on it.
+  struct target {
+    caf::actor actor;
+    bool may_wait = false;
+  };
+  target find_call(std::uint64_t id, const std::string& method) const;
 
   /// The type id of `id` (empty if there is none).
   std::string type_of(std::uint64_t id) const;
@@ -77,12 +91,15 @@ private:
     caf::actor actor;
     std::string type_id;
     long refs = 0;
+    std::shared_ptr<const managed_object> state;
   };
 
   void unref_locked(std::uint64_t id, long n, std::vector<caf::actor>& dead);
   static void stop(std::vector<caf::actor>& dead);
 
-  mutable std::mutex mtx_;
+  // Shared for the lookups every call makes (many I/O threads), exclusive
+  // for the changes.
+  mutable std::shared_mutex mtx_;
   std::unordered_map<std::uint64_t, entry> objects_; // guarded by mtx_
   std::unordered_map<std::uint64_t, std::unordered_map<std::uint64_t, long>>
     sessions_; // guarded by mtx_

@@ -84,7 +84,7 @@ private:
   std::uint64_t session_ = 0;
   std::atomic<phase> phase_{phase::handshake};
 
-  // Read side: touched by the one thread running on_readable.
+  // Read side: touched by the one thread running on_received.
   frame_reader reader_;
   std::optional<server_handshake> handshake_;
   bool hello_seen_ = false;

@@ -75,8 +75,8 @@ std::uint64_t manager_service::create(const std::string& type_id, const json& ar
   if (factory == nullptr)
     throw ValueError("unknown type id '" + type_id + "'");
   auto state = (*factory)(args, table_);
-  auto actor = spawn_object_actor(sys_, std::move(state), table_);
-  auto id = table_.add(type_id, std::move(actor));
+  auto actor = spawn_object_actor(sys_, state, table_);
+  auto id = table_.add(type_id, std::move(actor), std::move(state));
   if (creator)
     table_.grant(*creator, id);
   return id;

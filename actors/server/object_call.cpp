@@ -9,11 +9,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mpactor::caller)
 
 namespace mpactor {
 
-bool call_may_wait(const std::string& method) {
-  return method == "get" || method == "put" || method == "acquire" || method == "wait"
-         || method == "join";
-}
-
 caf::actor make_reply_actor(caf::actor_system& sys, const std::shared_ptr<stream_connection>& conn,
                             respond_fn respond) {
   auto hdl = sys.spawn<caf::actor_companion, caf::hidden>();
@@ -49,11 +44,11 @@ caf::actor make_reply_actor(caf::actor_system& sys, const std::shared_ptr<stream
 }
 
 bool enqueue_call(stream_connection& c, const caf::actor& actor, std::uint64_t object,
-                  bool wants_reply, std::uint64_t request, std::string method, json body,
-                  const caller& who) {
+                  bool may_wait, bool wants_reply, std::uint64_t request, std::string method,
+                  json body, const caller& who) {
   auto& ledger = *c.ledger();
   bool new_wait = false;
-  if (call_may_wait(method)) {
+  if (may_wait) {
     new_wait = c.note_waiting(object);
     if (wants_reply) {
       std::lock_guard<std::mutex> guard{ledger.mtx};

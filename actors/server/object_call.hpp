@@ -27,11 +27,6 @@
 
 namespace mpactor {
 
-/// Whether `method` may wait (cancelled when its connection closes,
-/// returned when its reply finds it gone) or give a session something to
-/// release when it ends.
-bool call_may_wait(const std::string& method);
-
 /// Turns one response (a json, a caf::error or nothing) into a reply of
 /// `conn` to `request`.
 using respond_fn =
@@ -43,10 +38,12 @@ caf::actor make_reply_actor(caf::actor_system& sys, const std::shared_ptr<stream
 
 /// Hands `method(body)` for `who` to `actor` (object `object`) from `c`.
 /// With `wants_reply`, the response comes to c's reply actor as request
-/// `request`. Returns true when `object` is newly waited on by `c` (its
-/// session should be told, session_table::note_object).
+/// `request`. `may_wait`: the object's may_wait(method) (object_table::
+/// find_call); such a call is cancelled when `c` closes and its reply, if
+/// it finds `c` gone, goes back. Returns true when `object` is newly waited
+/// on by `c` (its session should be told, session_table::note_object).
 bool enqueue_call(stream_connection& c, const caf::actor& actor, std::uint64_t object,
-                  bool wants_reply, std::uint64_t request, std::string method, json body,
-                  const caller& who);
+                  bool may_wait, bool wants_reply, std::uint64_t request, std::string method,
+                  json body, const caller& who);
 
 } // namespace mpactor

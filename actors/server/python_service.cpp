@@ -312,7 +312,9 @@ void python_service::call(python_connection& c, const std::string& ident, const 
   auto body = to_native(nc.args);
   c.pending(request, std::move(nc));
   caller who{c.session(), c.id(), c.id()};
-  if (enqueue_call(c, actor, id, true, request, std::move(method), std::move(body), who))
+  bool may_wait = env_.table.find_call(id, method).may_wait;
+  if (enqueue_call(c, actor, id, may_wait, true, request, std::move(method), std::move(body),
+                   who))
     env_.sessions.note_object(c.session(), id);
 }
 

@@ -233,7 +233,7 @@ struct server::impl final : connection_host {
       manager_call(c, f);
       return;
     }
-    auto actor = table.find(f.object);
+    auto [actor, may_wait] = table.find_call(f.object, f.method);
     if (!actor) {
       if (f.kind == frame_kind::call)
         reply_error(c, f.request, error_code::no_such_object,
@@ -252,7 +252,7 @@ struct server::impl final : connection_host {
     if (!f.body.is_object())
       f.body = json::object();
     caller who{c.session(), c.id(), f.body.value("thread", std::uint64_t{0})};
-    if (enqueue_call(c, actor, f.object, f.kind == frame_kind::call, f.request,
+    if (enqueue_call(c, actor, f.object, may_wait, f.kind == frame_kind::call, f.request,
                      std::move(f.method), std::move(f.body), who))
       sessions.note_object(c.session(), f.object);
   }

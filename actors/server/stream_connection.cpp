@@ -51,13 +51,15 @@ void stream_connection::note_busy() {
 
 void stream_connection::arm_read() {
   std::lock_guard<std::mutex> guard{ops_mtx_};
-  sock_.async_wait(socket_type::wait_read,
-                   [self = shared_from_this()](const boost::system::error_code& ec) {
-                     self->on_readable(ec);
-                   });
+  // A receive, not a readiness wait: Asio re-registers a wait with
+  // epoll_ctl each time, while a receive that came up short needs nothing
+  // (epoll_wait, recv and send are the syscalls of a call).
+  sock_.async_receive(boost::asio::buffer(inbox_),
+                      [self = shared_from_this()](const boost::system::error_code& ec,
+                                                  std::size_t n) { self->on_received(ec, n); });
 }
 
-void stream_connection::on_readable(const boost::system::error_code& ec) {
+void stream_connection::on_received(const boost::system::error_code& ec, std::size_t n) {
   auto* unit = io_unit::current();
   if (unit != nullptr)
     unit->busy_since = now_ns();
@@ -68,11 +70,21 @@ void stream_connection::on_readable(const boost::system::error_code& ec) {
         u->busy_since = 0;
     }
   } idle{unit};
-  bool alive = !ec && !closing_;
+  bool alive = !closing_;
+  if (alive && ec) {
+    if (ec != boost::asio::error::eof && ec != boost::asio::error::operation_aborted)
+      close("recv: " + ec.message());
+    alive = false;
+  }
   if (alive) {
     reading = this;
     try {
-      alive = read_some();
+      received(inbox_.data(), n);
+      // A full inbox: more may wait, read on into the larger scratch buffer.
+      if (n == inbox_.size() && !closing_)
+        alive = read_some();
+      else
+        input_bytes_ = unread();
     } catch (const protocol_error& e) {
       close(std::string{"protocol error: "} + e.what());
       alive = false;

@@ -8,9 +8,9 @@
 // python_connection (multiprocessing.connection's framing and handshake,
 // pickles).
 //
-// Reading: the event loop calls on_readable() when bytes wait; it reads what
-// is there and gives it to received() (the subclass cuts messages and
-// handles them), re-arms the wait, then runs the object actors the calls
+// Reading: the event loop receives into a small inbox (a full one is read on
+// into a larger scratch buffer) and gives the bytes to received() (the
+// subclass cuts messages and handles them), re-arms the receive, then runs the object actors the calls
 // woke on this thread, then writes the replies at once.
 //
 // Writing: send_bytes() appends to the output buffer, from any thread (a
@@ -25,6 +25,7 @@
 // descriptor is closed when the last reference goes, so its number is never
 // reused under a handler still running.
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -154,14 +155,15 @@ protected:
 
 private:
   void arm_read();
-  void on_readable(const boost::system::error_code& ec);
-  bool read_some(); // false: the connection ended
+  void on_received(const boost::system::error_code& ec, std::size_t n);
+  bool read_some(); // after a full inbox_; false: the connection ended
   void arm_write();
   void on_writable(const boost::system::error_code& ec);
   void write_locked(); // holds out_mtx_
   void finish();
 
   socket_type sock_;
+  std::array<char, 512> inbox_; // what one receive takes: a call or a few
   std::mutex ops_mtx_; // starting waits on sock_: one thread at a time
   int fd_;
   std::uint64_t id_;
