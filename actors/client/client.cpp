@@ -17,6 +17,7 @@ namespace mpactor {
 // destruction, after a static registry would be gone.
 struct client_registry {
   std::mutex mtx;
+  std::atomic<std::uint64_t> generation{0}; // bumped when a client is replaced (renew)
   std::map<std::string, std::shared_ptr<client>> clients; // guarded by mtx
   std::map<std::pair<std::string, std::uint64_t>, std::weak_ptr<object_ref>> refs; // guarded by mtx
 
@@ -60,6 +61,32 @@ struct client_registry {
 
 namespace {
 
+// getpid() is a syscall (glibc stopped caching it) and a call asks up to
+// three times, so the pid is cached here and renewed in each child of fork().
+std::atomic<pid_t> cached_pid{0};
+void renew_pid() noexcept { cached_pid.store(::getpid(), std::memory_order_relaxed); }
+const bool pid_renewed_after_fork = [] {
+  pthread_atfork(nullptr, nullptr, renew_pid);
+  renew_pid();
+  return true;
+}();
+
+pid_t this_pid() noexcept {
+  auto pid = cached_pid.load(std::memory_order_relaxed);
+  return pid != 0 ? pid : ::getpid(); // before this file's static initialisation
+}
+
+// In a forked child, the client that inherited proxies' calls go to (the
+// child's own client of the same manager), per thread: one lookup in the
+// registry per thread and child instead of one per call.
+struct heir_cache {
+  const client* from = nullptr;
+  pid_t pid = 0;
+  std::uint64_t generation = 0;
+  std::shared_ptr<client> to;
+};
+thread_local heir_cache heir;
+
 // This thread's connections, by client serial.
 thread_local std::unordered_map<std::uint64_t, std::unique_ptr<connection>> links;
 
@@ -81,7 +108,7 @@ std::string new_session_key() {
 client::client(Address addr, std::string authkey, std::shared_ptr<ssl_ctx_st> tls,
                std::string lineage)
   : addr_(std::move(addr)), authkey_(std::move(authkey)), tls_(std::move(tls)),
-    session_(new_session_key()), pid_(getpid()), serial_(next_serial++),
+    session_(new_session_key()), pid_(this_pid()), serial_(next_serial++),
     lineage_(lineage.empty() ? client_key(addr_, authkey_, tls_.get()) + "#"
                                  + std::to_string(serial_)
                              : std::move(lineage)) {
@@ -115,26 +142,33 @@ std::shared_ptr<client> client::renew(const Address& addr, const std::string& au
   auto key = client_key(addr, authkey, tls.get());
   auto fresh = std::make_shared<client>(addr, authkey, std::move(tls));
   reg.clients[key] = fresh;
+  reg.generation.fetch_add(1);
   return fresh;
 }
 
 std::shared_ptr<client> client::current() {
-  if (pid_ == getpid())
+  auto pid = this_pid();
+  if (pid_ == pid)
     return shared_from_this();
-  return for_address(addr_, authkey_, tls_, lineage_);
+  auto generation = client_registry::get().generation.load();
+  if (heir.from == this && heir.pid == pid && heir.generation == generation && heir.to)
+    return heir.to;
+  auto to = for_address(addr_, authkey_, tls_, lineage_);
+  heir = {this, pid, generation, to};
+  return to;
 }
 
 std::shared_ptr<client> client::find(const Address& addr) {
   auto& reg = client_registry::get();
   std::lock_guard<std::mutex> guard{reg.mtx};
   for (auto& [key, cl] : reg.clients)
-    if (cl->addr_ == addr && cl->pid_ == getpid())
+    if (cl->addr_ == addr && cl->pid_ == this_pid())
       return cl;
   return nullptr;
 }
 
 std::unique_ptr<frame_socket> client::open_socket() {
-  if (pid_ != getpid())
+  if (pid_ != this_pid())
     return current()->open_socket();
   mine(); // the anchor keeps the session, and a forked child re-registers first
   auto deadline = std::chrono::steady_clock::now() + connect_timeout;
@@ -202,7 +236,7 @@ void client::regrant_after_fork(connection& conn) {
         continue;
       if (auto ref = weak.lock()) {
         ref->grants_ = 1;
-        ref->grant_pid_ = getpid();
+        ref->grant_pid_ = this_pid();
         ids.push_back(key.second);
       }
     }
@@ -237,14 +271,14 @@ void client::localize_markers(json& args) const {
 }
 
 json client::call(std::uint64_t object, const std::string& method, json args) {
-  if (pid_ != getpid())
+  if (pid_ != this_pid())
     return current()->call(object, method, std::move(args));
   localize(args, addr_);
   return mine().call(object, method, std::move(args));
 }
 
 void client::call_many(std::vector<connection::batch_call>& calls) {
-  if (pid_ != getpid())
+  if (pid_ != this_pid())
     return current()->call_many(calls);
   for (auto& c : calls)
     localize(c.args, addr_);
@@ -252,7 +286,7 @@ void client::call_many(std::vector<connection::batch_call>& calls) {
 }
 
 void client::send(std::uint64_t object, const std::string& method, json args) {
-  if (pid_ != getpid())
+  if (pid_ != this_pid())
     return current()->send(object, method, std::move(args));
   localize(args, addr_);
   mine().send(object, method, std::move(args));
@@ -260,7 +294,7 @@ void client::send(std::uint64_t object, const std::string& method, json args) {
 
 void client::notify(std::uint64_t object, const std::string& method, json args) noexcept {
   try {
-    if (pid_ != getpid()) {
+    if (pid_ != this_pid()) {
       current()->notify(object, method, std::move(args));
       return;
     }
@@ -279,11 +313,11 @@ std::shared_ptr<object_ref> client::adopt(const Token& token, int grants) {
   std::lock_guard<std::mutex> guard{reg.mtx};
   auto& weak = reg.refs[{self->lineage_, token.id}];
   if (auto ref = weak.lock()) {
-    if (ref->grant_pid_ == getpid()) {
+    if (ref->grant_pid_ == this_pid()) {
       ref->grants_ += grants;
     } else {
       ref->grants_ = grants;
-      ref->grant_pid_ = getpid();
+      ref->grant_pid_ = this_pid();
     }
     return ref;
   }
@@ -324,13 +358,13 @@ void client::adopt_markers(json& value, std::vector<std::shared_ptr<object_ref>>
 
 object_ref::object_ref(Token token, std::shared_ptr<client> owner, int grants)
   : token_(std::move(token)), owner_(std::move(owner)), grants_(grants),
-    grant_pid_(getpid()) {
+    grant_pid_(this_pid()) {
   // nop
 }
 
 object_ref::~object_ref() {
   auto n = grants_.load();
-  if (grant_pid_ != getpid() || n <= 0)
+  if (grant_pid_ != this_pid() || n <= 0)
     return;
   {
     auto& reg = client_registry::get();

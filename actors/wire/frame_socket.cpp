@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -234,21 +235,40 @@ bool frame_socket::fill(std::optional<time_point> deadline) {
       sched_yield(); // lets a thread that has work run on this CPU meanwhile
     } while (std::chrono::steady_clock::now() < until);
   }
-  if (deadline) {
-    pollfd pfd{fd_, POLLIN, 0};
-    int rc;
-    do {
-      rc = ::poll(&pfd, 1, poll_ms(deadline));
-    } while (rc < 0 && errno == EINTR);
-    if (rc == 0)
-      return false;
-    if (rc < 0)
-      throw ConnectionError(std::string{"poll: "} + std::strerror(errno));
+  // A wait of at least one block step sleeps in recv() itself, which wakes
+  // every block step to look at the deadline (SO_RCVTIMEO): one syscall per
+  // reply instead of poll() and recv(). A shorter wait polls.
+  auto long_wait = [&] {
+    return !deadline || *deadline - std::chrono::steady_clock::now() >= block_step;
+  };
+  if (!timeout_set_ && long_wait()) {
+    timeval tv{0, static_cast<suseconds_t>(
+                    std::chrono::duration_cast<std::chrono::microseconds>(block_step).count())};
+    timeout_set_ = ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0;
   }
   ssize_t n;
-  do {
+  for (;;) {
+    if (deadline && !(timeout_set_ && long_wait())) {
+      pollfd pfd{fd_, POLLIN, 0};
+      int rc = ::poll(&pfd, 1, poll_ms(deadline));
+      if (rc < 0 && errno == EINTR)
+        continue;
+      if (rc == 0)
+        return false;
+      if (rc < 0)
+        throw ConnectionError(std::string{"poll: "} + std::strerror(errno));
+    }
     n = ::recv(fd_, buf_.data() + end_, buf_.size() - end_, 0);
-  } while (n < 0 && errno == EINTR);
+    if (n >= 0)
+      break;
+    if (errno == EINTR)
+      continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+      break;
+    // A block step passed without a byte: look at the deadline again.
+    if (deadline && std::chrono::steady_clock::now() >= *deadline)
+      return false;
+  }
   if (n == 0)
     throw ConnectionError("connection closed by peer");
   if (n < 0)

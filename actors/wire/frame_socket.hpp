@@ -82,6 +82,8 @@ private:
   int fd_;
   std::size_t max_frame_;
   std::chrono::microseconds spin_{0};
+  static constexpr std::chrono::milliseconds block_step{100}; // SO_RCVTIMEO of a sleeping read
+  bool timeout_set_ = false;
   ssl_st* ssl_ = nullptr;  // TLS, when started
   std::mutex ssl_mtx_;     // one OpenSSL call at a time on ssl_
   std::vector<char> buf_;
