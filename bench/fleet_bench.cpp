@@ -14,20 +14,27 @@
 // Both go over loopback TCP (Redis' transport here; a Manager() of mpactor
 // listens on an abstract Unix socket instead). Throughputs are medians of
 // interleaved rounds (mpactor, Redis, mpactor, ...); ratios compare figures of
-// the same run. Exit status 1 if a get read a wrong value or a process failed.
+// the same run. Beside them, the CPU time each operation cost, in the client
+// processes (their rusage) and in the server (its /proc stat): on a machine
+// that is busy with other work, throughput follows the load, CPU per
+// operation much less. Exit status 1 if a get read a wrong value or a
+// process failed.
 //
 // Run: build/bench/bench_fleet [--iters N] [--rounds R] [--procs 1,32,128]
-//                               [--io-threads T]
+//                               [--io-threads T] [--spin US]
 //      default N = 20000 set+get iterations per measurement, R = 3; T: the
 //      server's I/O threads (server_limits::io_threads; 0, the default: one
-//      per core).
+//      per core); US: microseconds a client polls for a reply before it
+//      sleeps (connection::spin_us, default 50).
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <hiredis/hiredis.h>
@@ -102,6 +109,51 @@ private:
   int go_[2];
   int done_[2];
 };
+
+/// CPU seconds of the children this process has waited for.
+double children_cpu() {
+  rusage u{};
+  getrusage(RUSAGE_CHILDREN, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec)
+         + 1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+/// CPU seconds of process `pid` so far (user + system, from /proc).
+double process_cpu(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(in, line);
+  auto end_of_name = line.rfind(')');
+  if (end_of_name == std::string::npos)
+    return 0;
+  std::stringstream fields(line.substr(end_of_name + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i)
+    if (i == 14 || i == 15) // utime, stime
+      ticks += std::atof(field.c_str());
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+/// One measurement: operations per second, and CPU microseconds per
+/// operation in the client processes and in the server.
+struct figures {
+  double ops = 0;
+  double client_us = 0;
+  double server_us = 0;
+};
+
+/// Runs `round` (which returns ops/s, 0 on failure, for `ops` operations)
+/// and measures the CPU it cost the children and server `server`.
+template <class Round>
+figures measured(pid_t server, double ops, Round round) {
+  double c0 = children_cpu(), s0 = process_cpu(server);
+  figures f;
+  f.ops = round();
+  f.client_us = (children_cpu() - c0) / ops * 1e6;
+  f.server_us = (process_cpu(server) - s0) / ops * 1e6;
+  return f;
+}
 
 std::string key_of(int proc, long i) { return "k" + std::to_string(proc * 64 + i % 64); }
 
@@ -197,6 +249,8 @@ int main(int argc, char** argv) {
       io_threads = static_cast<unsigned>(std::atoi(argv[i + 1]));
     else if (a == "--spin")
       mpactor::connection::spin_us = std::atoi(argv[i + 1]);
+    else if (a == "--spin")
+      mpactor::connection::spin_us = std::atoi(argv[i + 1]);
     else if (a == "--rounds")
       rounds = std::atoi(argv[i + 1]);
     else if (a == "--procs") {
@@ -219,41 +273,57 @@ int main(int argc, char** argv) {
 #endif
   m.start();
 
-  std::vector<std::vector<double>> mp(counts.size()), rd(counts.size());
+  std::vector<std::vector<figures>> mp(counts.size()), rd(counts.size());
   bool failed = false;
   for (int r = 0; r < rounds; ++r)
     for (std::size_t c = 0; c < counts.size(); ++c) {
-      mp[c].push_back(mpactor_round(m, counts[c], iters));
-      failed |= mp[c].back() == 0;
+      double ops = 2.0 * static_cast<double>(iters / counts[c] * counts[c]);
+      mp[c].push_back(
+        measured(m.server_pid(), ops, [&] { return mpactor_round(m, counts[c], iters); }));
+      failed |= mp[c].back().ops == 0;
       if (redis.ready()) {
-        rd[c].push_back(redis_round(redis.port(), counts[c], iters));
-        failed |= rd[c].back() == 0;
+        rd[c].push_back(measured(redis.pid(), ops,
+                                 [&] { return redis_round(redis.port(), counts[c], iters); }));
+        failed |= rd[c].back().ops == 0;
       }
     }
 
+  auto med = [](const std::vector<figures>& v, double figures::*field) {
+    std::vector<double> xs;
+    for (auto& f : v)
+      xs.push_back(f.*field);
+    return xs.empty() ? 0.0 : median(xs);
+  };
   char title[96];
   std::snprintf(title, sizeof(title), "sync set+get, %ld ops (median of %d rounds)", 2 * iters,
                 rounds);
-  std::printf("| %-44s | %14s | %14s | %-28s |\n", title, "mpactor ops/s", "Redis ops/s",
-              "mpactor/Redis (goal >= 1x)");
-  std::printf("|%s|%s|%s|%s|\n", std::string(46, '-').c_str(), std::string(16, '-').c_str(),
-              std::string(16, '-').c_str(), std::string(30, '-').c_str());
+  std::printf("| %-44s | %14s | %14s | %-28s | %-26s |\n", title, "mpactor ops/s",
+              "Redis ops/s", "mpactor/Redis (goal >= 1x)",
+              "CPU us/op client+server: mpactor / Redis");
+  std::printf("|%s|%s|%s|%s|%s|\n", std::string(46, '-').c_str(), std::string(16, '-').c_str(),
+              std::string(16, '-').c_str(), std::string(30, '-').c_str(),
+              std::string(43, '-').c_str());
   for (std::size_t c = 0; c < counts.size(); ++c) {
-    double a = median(mp[c]), b = median(rd[c]);
+    double a = med(mp[c], &figures::ops), b = med(rd[c], &figures::ops);
     std::string name = std::to_string(counts[c]) + " client process"
                        + (counts[c] == 1 ? "" : "es") + ", 1 connection each";
     std::string note = redis.ready() ? ratio(a / b >= 1 ? "(met)" : "(MISSED)", a, b)
                                      : "redis-server not run";
-    std::printf("| %-44s | %14.0f | %14.0f | %-28s |\n", name.c_str(), a, b, note.c_str());
+    char cpu[96];
+    std::snprintf(cpu, sizeof(cpu), "%.1f+%.1f / %.1f+%.1f", med(mp[c], &figures::client_us),
+                  med(mp[c], &figures::server_us), med(rd[c], &figures::client_us),
+                  med(rd[c], &figures::server_us));
+    std::printf("| %-44s | %14.0f | %14.0f | %-28s | %-41s |\n", name.c_str(), a, b,
+                note.c_str(), cpu);
   }
   std::printf("rounds (ops/s):");
   for (std::size_t c = 0; c < counts.size(); ++c) {
     std::printf(" [%d procs: mpactor", counts[c]);
-    for (double x : mp[c])
-      std::printf(" %.0f", x);
+    for (auto& f : mp[c])
+      std::printf(" %.0f", f.ops);
     std::printf("; Redis");
-    for (double x : rd[c])
-      std::printf(" %.0f", x);
+    for (auto& f : rd[c])
+      std::printf(" %.0f", f.ops);
     std::printf("]");
   }
   std::printf("\n");

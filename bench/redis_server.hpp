@@ -95,6 +95,7 @@ public:
     }
   }
 
+  pid_t pid() const { return pid_; }
   bool ready() const { return ready_; }
   int port() const { return port_; }
 
