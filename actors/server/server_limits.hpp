@@ -19,6 +19,9 @@ struct server_limits {
   /// Connections served at once. One more is told "the server has reached
   /// its client limit" and closed: the client raises ConnectionError at
   /// once. Also capped by the process's file-descriptor limit (less 32).
+  /// A C++ client process holds one connection per thread that calls plus
+  /// one that keeps its session (two for a single-threaded process); a
+  /// Python client, one per thread and a short-lived one per create.
   std::size_t max_clients = 10000;
 
   /// Calls of one connection that may wait for their reply at once (a
