@@ -19,6 +19,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <mpactor/shm/lock.hpp>
@@ -56,12 +57,35 @@ public:
 
     reference& operator=(const reference& other) { return *this = T(other); }
 
-    /// Atomic read-modify-write operators; each returns the new value.
-    T operator+=(T x) { return update([&](T& v) { v += x; }); }
-    T operator-=(T x) { return update([&](T& v) { v -= x; }); }
-    T operator*=(T x) { return update([&](T& v) { v *= x; }); }
-    T operator/=(T x) { return update([&](T& v) { v /= x; }); }
-    T operator%=(T x) { return update([&](T& v) { v %= x; }); }
+    /// Atomic read-modify-write operators; each returns the new value. An
+    /// integer element refuses a floating-point operand at compile time
+    /// (`a[0] += 1.5` does not compile), as Value<int> does: C++ would drop
+    /// the fraction silently, where Python's ctypes array refuses a float.
+    template <class U>
+    T operator+=(U x) {
+      keeps_fraction<U>();
+      return update([&](T& v) { v += static_cast<T>(x); });
+    }
+    template <class U>
+    T operator-=(U x) {
+      keeps_fraction<U>();
+      return update([&](T& v) { v -= static_cast<T>(x); });
+    }
+    template <class U>
+    T operator*=(U x) {
+      keeps_fraction<U>();
+      return update([&](T& v) { v *= static_cast<T>(x); });
+    }
+    template <class U>
+    T operator/=(U x) {
+      keeps_fraction<U>();
+      return update([&](T& v) { v /= static_cast<T>(x); });
+    }
+    template <class U>
+    T operator%=(U x) {
+      keeps_fraction<U>();
+      return update([&](T& v) { v %= static_cast<T>(x); });
+    }
     T operator++() { return update([](T& v) { ++v; }); }
     T operator--() { return update([](T& v) { --v; }); }
 
@@ -74,6 +98,14 @@ public:
     }
 
   private:
+    template <class U>
+    static constexpr void keeps_fraction() {
+      static_assert(!(std::is_integral_v<T> && std::is_floating_point_v<U>),
+                    "an integer Array element takes no floating-point operand: the fraction "
+                    "would be dropped; convert it explicitly (static_cast) or use "
+                    "Array<double>");
+    }
+
     const Array* owner_;
     std::size_t i_;
   };

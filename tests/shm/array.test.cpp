@@ -65,6 +65,18 @@ TEST_CASE("Array elements read, write and update under the lock") {
   CHECK(sut.to_vector() == std::vector<int>{5, 2, 0, 2});
 }
 
+TEST_CASE("Array element compound operators take operands of other types that lose nothing") {
+  Array<double> reals(1);
+  CHECK((reals[0] += 1.5) == 1.5);
+  CHECK((reals[0] += 2) == 3.5);
+  Array<long> ints(1);
+  CHECK((ints[0] += 7) == 7);
+  CHECK((ints[0] *= short{3}) == 21);
+  CHECK((ints[0] %= 4u) == 1);
+  // a[0] += 1.5 on an integer Array is refused at compile time:
+  // tests/shm/compile_fail/array_int_plus_float.cpp.
+}
+
 TEST_CASE("Array element += from four processes loses no update") {
   Array<long> sut(2);
   std::vector<Process> ps;
