@@ -20,6 +20,15 @@
 // runs neither kills the child nor leaves a zombie: the child is reaped in
 // the background when it ends. Methods are for the thread that owns the
 // handle; they are not synchronized with each other.
+//
+// As in Python: a daemonic child (daemon(true) before start()) is terminated
+// (SIGTERM, then joined) when its parent exits, by exit() or by returning
+// from its own target; a daemonic process may not start children. A subclass
+// may override run() instead of passing a target. close() releases the
+// handle's resources; afterwards most methods raise ValueError.
+// sentinel() is a file descriptor that becomes readable when the child ends
+// (for poll()). current_process(), parent_process() and active_children()
+// give this process, its parent and its running children.
 
 #include <chrono>
 #include <functional>
@@ -44,6 +53,10 @@ struct SystemExit {
 
 class Process {
 public:
+  /// What a handle stands for: a child it started, this process
+  /// (current_process()) or this process's parent (parent_process()).
+  enum class role { child, current, parent };
+
   /// A process with no target: start() runs a child that exits with 0.
   Process();
 
@@ -53,7 +66,8 @@ public:
   /// where the target takes them so, else as lvalues. A target that cannot
   /// be called with these arguments is a compile error that says so.
   template <class F, class... Args,
-            class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Process>>>
+            class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Process>
+                                     && !std::is_same_v<std::decay_t<F>, role>>>
   explicit Process(F&& target, Args&&... args)
     : Process(std::function<void()>(
         [call = std::make_shared<std::tuple<std::decay_t<F>, std::decay_t<Args>...>>(
@@ -81,13 +95,18 @@ public:
   Process& operator=(const Process&) = delete;
 
   /// Hands a still running child to the background reaper.
-  ~Process();
+  virtual ~Process();
 
-  /// Forks and runs the target in the child. ProcessError if already
-  /// started or if fork fails.
+  /// Forks and runs run() in the child. ProcessError if already started,
+  /// if this process is daemonic, or if fork fails; ValueError if closed.
   void start();
 
-  /// Waits for the child to end. ProcessError if not started.
+  /// What the child runs: the target with its arguments. A subclass may
+  /// override it (Python's run()); it runs in the child, after fork.
+  virtual void run();
+
+  /// Waits for the child to end. ProcessError if not started (or if this is
+  /// the current process); joining again returns at once.
   void join();
 
   /// Waits up to `timeout` for the child to end; returns whether it ended.
@@ -98,11 +117,15 @@ public:
     return join(Timeout{std::chrono::duration_cast<std::chrono::nanoseconds>(timeout)});
   }
 
-  /// Whether the child was started and has not ended.
+  /// Whether the child was started and has not ended (true for
+  /// current_process()).
   bool is_alive();
 
-  /// The child's process id; 0 before start().
-  pid_t pid() const noexcept { return pid_; }
+  /// The child's process id; 0 before start(). ValueError once closed.
+  pid_t pid() const;
+
+  /// Python's `ident`: the same as pid().
+  pid_t ident() const { return pid(); }
 
   /// The exit code: none while running or before start; N for exit(N);
   /// -S when ended by signal S.
@@ -111,6 +134,22 @@ public:
   /// Sends SIGTERM / SIGKILL to a running child (nothing once it ended).
   void terminate();
   void kill();
+
+  /// Whether the child is daemonic: terminated when this process exits, and
+  /// not allowed children of its own. Set before start() (ProcessError
+  /// after); a new Process inherits it from current_process(), as in Python.
+  bool daemon() const noexcept { return daemon_; }
+  void daemon(bool value);
+
+  /// A file descriptor that becomes readable (POLLIN) when the child ends,
+  /// for poll() over several processes. Owned by the handle: valid until
+  /// close() or destruction. ValueError before start() or once closed.
+  int sentinel() const;
+
+  /// Releases the handle's resources (the sentinel). ValueError while the
+  /// child runs; afterwards every method but name(), daemon() and close()
+  /// raises ValueError. Closing again does nothing.
+  void close();
 
   /// Something to keep alive for a child while it runs (see add_fork_hook).
   using keepalive = std::shared_ptr<void>;
@@ -122,21 +161,44 @@ public:
   /// Python's Process keeps its args).
   static void add_fork_hook(std::function<keepalive()> hook);
 
-  /// The name, "Process-N" unless set.
+  /// The name, "Process-N" unless set ("MainProcess" for the main process).
   const std::string& name() const noexcept { return name_; }
   void name(std::string value) { name_ = std::move(value); }
 
+  struct child; // a started child's state, shared with the reaper
+
 private:
+  friend Process& current_process();
+  friend Process* parent_process();
+  friend std::vector<Process*> active_children();
+
+  Process(role r, std::string name, pid_t pid, int pidfd);
   void reap(bool block);
   void signal(int sig, const char* what);
+  void check_closed() const;
+  void let_go() noexcept;
 
   std::function<void()> target_;
   std::string name_;
-  pid_t pid_ = 0;
-  int pidfd_ = -1;
-  std::optional<int> exitcode_;
-  std::vector<keepalive> keep_; // released once the child has ended
+  bool daemon_ = false;
+  bool closed_ = false;
+  role role_ = role::child;
+  std::shared_ptr<child> child_; // null before start()
 };
+
+/// This process: the Process whose child it is (its handle as copied into
+/// the child), or one named "MainProcess" in the process that started none.
+Process& current_process();
+
+/// The parent of this process (name, pid, is_alive, join, sentinel), or
+/// nullptr in the main process. Not signalled through it: terminate() and
+/// kill() raise ProcessError.
+Process* parent_process();
+
+/// The children of this process that are still running (their handles;
+/// children whose handle was destroyed are not listed). Reaps those that
+/// ended, as Python's does.
+std::vector<Process*> active_children();
 
 /// The number of CPUs of this machine.
 unsigned cpu_count();
