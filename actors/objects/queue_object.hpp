@@ -3,12 +3,16 @@
 // queue_actor: the state and handlers of a managed Queue or JoinableQueue.
 //
 //   put(item, block, timeout)  get(block, timeout)  qsize()  empty()  full()
+//   put_many(items, block, timeout)  get_many(max, block, timeout)
 //   task_done()  join(timeout)                            (JoinableQueue)
 //   n_waiting()
 // A get on an empty queue and a put on a full one wait as deferred replies:
 // the actor keeps serving others, hands items to waiting getters in arrival
 // order, and answers Empty / Full when a waiter's timeout passes (at once for
-// block = false). task_done more often than items were put is a ValueError.
+// block = false). put_many puts its items in order as one putter (a batch
+// that does not fit waits, whole, behind earlier putters); get_many takes up
+// to `max` items that are there, waiting like get only while there is none.
+// task_done more often than items were put is a ValueError.
 // n_waiting() counts the callers blocked in get, put or join, not yet answered
 // (so a test can know a waiter has reached the server).
 
@@ -28,7 +32,8 @@ public:
   outcome call(call_context& ctx, const std::string& method, json& args) override;
   void expire(call_context& ctx, std::uint64_t ticket) override;
   bool may_wait(const std::string& m) const noexcept override {
-    return m == "get" || m == "put" || (joinable_ && m == "join");
+    return m == "get" || m == "put" || m == "get_many" || m == "put_many"
+           || (joinable_ && m == "join");
   }
   void cancel(std::uint64_t connection) override;
   void undelivered(call_context& ctx, std::uint64_t connection, const std::string& method,
@@ -37,6 +42,9 @@ public:
 private:
   bool is_full() const { return maxsize_ > 0 && items_.size() >= maxsize_; }
   void admit_putters(call_context& ctx);
+  std::size_t feed_getters(call_context& ctx, json& items, std::size_t from);
+  outcome put_many(call_context& ctx, json& args);
+  outcome get_many(call_context& ctx, json& args);
   void finish_joins(call_context& ctx);
 
   object_table& table_;

@@ -9,9 +9,13 @@
 //
 // put() returns once the server holds the item, so whatever a process does
 // after it (exit, signal another process) happens after the item is queued,
-// as in Python. For many puts in flight, use a Batch.
+// as in Python. put_many() and get_many() (not in Python) move many items in
+// one round trip each, with the same guarantee: put_many() returns once every
+// item is in the queue, so a parent that joined the putting process sees
+// them all.
 
 #include <cstddef>
+#include <vector>
 
 #include <mpactor/actors/proxies/base_proxy.hpp>
 
@@ -31,6 +35,26 @@ public:
   T get(bool block = true, Timeout timeout = none) const {
     return call_as<T>("get", {{"block", block}, {"timeout", timeout_json(timeout)}});
   }
+  /// Puts `items` in order, in one message (up to the server's frame limit,
+  /// 64 MiB by default), as consecutive puts that no other put interleaves.
+  /// What does not fit a bounded queue waits as put would; Full when block
+  /// is false or the timeout passes first (the message says how many items
+  /// went in: they stay in).
+  void put_many(const std::vector<json>& items, bool block = true, Timeout timeout = none) const {
+    call("put_many", {{"items", items}, {"block", block}, {"timeout", timeout_json(timeout)}});
+  }
+
+  /// Takes up to `max_items` items, in queue order: waits as get() does
+  /// while the queue is empty, then takes what is there (at least one item)
+  /// without waiting for more. Empty as get() raises it; ValueError for
+  /// max_items 0.
+  std::vector<json> get_many(std::size_t max_items, bool block = true,
+                             Timeout timeout = none) const {
+    auto items = call("get_many", {{"max", max_items}, {"block", block},
+                                   {"timeout", timeout_json(timeout)}});
+    return items.get<std::vector<json>>();
+  }
+
   void put_nowait(const json& item) const { put(item, false); }
   json get_nowait() const { return get(false); }
   std::size_t qsize() const { return call("qsize").get<std::size_t>(); }

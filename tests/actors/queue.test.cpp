@@ -224,3 +224,111 @@ TEST_CASE("A plain Queue has no task_done") {
   auto sut = m.Queue();
   CHECK_THROWS_AS(sut.call("task_done"), mpactor::AttributeError);
 }
+
+namespace {
+
+std::vector<json> numbers(int from, int to) {
+  std::vector<json> out;
+  for (int i = from; i < to; ++i)
+    out.push_back(i);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("put_many puts in order and get_many takes up to its max, in order") {
+  auto m = mpactor::Manager();
+  auto sut = m.Queue();
+  sut.put(0);
+  sut.put_many(numbers(1, 10));
+  CHECK(sut.qsize() == 10);
+  CHECK(sut.get_many(4) == numbers(0, 4));
+  CHECK(sut.get() == 4);
+  CHECK(sut.get_many(100) == numbers(5, 10)); // what is there, without waiting for more
+  CHECK(sut.empty());
+  sut.put_many({});
+  CHECK(sut.empty());
+  CHECK_THROWS_AS(sut.get_many(0), mpactor::ValueError);
+}
+
+TEST_CASE("get_many on an empty queue raises Empty like get, or waits for the first item") {
+  auto m = mpactor::Manager();
+  auto sut = m.Queue();
+  CHECK_THROWS_AS(sut.get_many(5, false), mpactor::Empty);
+  CHECK_THROWS_AS(sut.get_many(5, true, 50ms), mpactor::Empty);
+  std::vector<json> got;
+  std::thread getter([&] { got = sut.get_many(5, true, 5s); });
+  REQUIRE(eventually([&] { return sut.n_waiting() == 1; }));
+  sut.put_many(numbers(0, 8)); // the waiting getter takes up to its max at once
+  getter.join();
+  CHECK(got == numbers(0, 5));
+  CHECK(sut.get_many(5) == numbers(5, 8));
+}
+
+TEST_CASE("put_many on a bounded queue waits for room, keeps order, or raises Full saying how many went in") {
+  auto m = mpactor::Manager();
+  auto sut = m.Queue(3);
+  sut.put(0);
+  try {
+    sut.put_many(numbers(1, 6), false);
+    FAIL("put_many on a bounded queue without room must raise Full");
+  } catch (const mpactor::Full& e) {
+    CHECK(std::string{e.what()}.find("2 of 5") != std::string::npos);
+  }
+  CHECK(sut.get_many(10) == numbers(0, 3)); // the two that fitted stay in
+  CHECK_THROWS_AS(sut.put_many(numbers(0, 5), true, 50ms), mpactor::Full);
+  CHECK(sut.get_many(10) == numbers(0, 3));
+
+  std::thread putter([&] { sut.put_many(numbers(10, 17), true, 5s); });
+  std::vector<json> got;
+  while (got.size() < 7) {
+    auto part = sut.get_many(2, true, 5s);
+    REQUIRE_FALSE(part.empty());
+    got.insert(got.end(), part.begin(), part.end());
+  }
+  putter.join();
+  CHECK(got == numbers(10, 17));
+  CHECK(sut.empty());
+}
+
+TEST_CASE("Items put by a child that exited are all there for the parent after join") {
+  auto m = mpactor::Manager();
+  auto sut = m.Queue();
+  mpactor::Process child([sut] {
+    sut.put(-1);
+    for (int i = 0; i < 2000; i += 100)
+      sut.put_many(numbers(i, i + 100));
+  });
+  child.start();
+  REQUIRE(child.join(20s));
+  REQUIRE(child.exitcode() == 0);
+  CHECK(sut.qsize() == 2001); // nothing in flight: the child's calls all completed
+  CHECK(sut.get_nowait() == -1);
+  std::vector<json> got;
+  while (!sut.empty())
+    for (auto& x : sut.get_many(333, false))
+      got.push_back(x);
+  CHECK(got == numbers(0, 2000));
+}
+
+TEST_CASE("A JoinableQueue counts put_many items as unfinished and get_many as taken") {
+  auto m = mpactor::Manager();
+  auto sut = m.JoinableQueue();
+  sut.put_many(numbers(0, 3));
+  CHECK_FALSE(sut.join(10ms));
+  CHECK(sut.get_many(3).size() == 3);
+  for (int i = 0; i < 3; ++i)
+    sut.task_done();
+  CHECK(sut.join(1s));
+  CHECK_THROWS_AS(sut.task_done(), mpactor::ValueError);
+}
+
+TEST_CASE("put_many of something that is not a list surfaces as TypeError at the call") {
+  auto m = mpactor::Manager();
+  auto sut = m.Queue();
+  mpactor::Batch batch;
+  auto f = batch.add(sut, "put_many", {{"items", 5}});
+  batch.run();
+  CHECK_THROWS_AS(f.get(), mpactor::TypeError);
+  CHECK(sut.empty());
+}
