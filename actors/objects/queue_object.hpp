@@ -9,9 +9,10 @@
 // A get on an empty queue and a put on a full one wait as deferred replies:
 // the actor keeps serving others, hands items to waiting getters in arrival
 // order, and answers Empty / Full when a waiter's timeout passes (at once for
-// block = false). put_many puts its items in order as one putter (a batch
-// that does not fit waits, whole, behind earlier putters); get_many takes up
-// to `max` items that are there, waiting like get only while there is none.
+// block = false). put_many puts its items in order: what fits goes in at
+// once, the rest waits as one putter (behind earlier putters, so no other
+// put interleaves); get_many takes up to `max` items that are there, waiting
+// like get only while there is none.
 // task_done more often than items were put is a ValueError.
 // n_waiting() counts the callers blocked in get, put or join, not yet answered
 // (so a test can know a waiter has reached the server).
