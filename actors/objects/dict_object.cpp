@@ -106,9 +106,20 @@ outcome dict_object::call(call_context& ctx, const std::string& m, json& args) {
     return out;
   }
   if (m == "copy") {
+    // A json object has string keys only: a key that is not a string goes in
+    // as its JSON text, and two keys that meet there (1 and "1") would lose
+    // one entry, so they are refused instead.
     json out = json::object();
-    for (auto& [k, v] : entries_)
-      out[k.is_string() ? k.get<std::string>() : k.dump()] = v;
+    for (auto& [k, v] : entries_) {
+      auto name = k.is_string() ? k.get<std::string>() : k.dump();
+      if (out.contains(name)) {
+        for (auto& [other, ignored] : entries_)
+          if (other != k && (other.is_string() ? other.get<std::string>() : other.dump()) == name)
+            throw ValueError("dict.copy: keys " + other.dump() + " and " + k.dump()
+                             + " are one key in a json object; items() keeps both");
+      }
+      out[name] = v;
+    }
     return out;
   }
   if (m == "update") {

@@ -5,7 +5,9 @@
 // range-for. Two things sort by key, because a json object is a sorted map:
 // copy() (a json object) and a dict made or updated from a json object
 // (`m.dict({{"b", 1}, {"a", 2}})`); to keep an order, pass a list of
-// [key, value] pairs (fromkeys() makes one). get(key) of a missing key
+// [key, value] pairs (fromkeys() makes one), and read with items(). copy()
+// refuses (ValueError) a dict whose keys would merge in a json object (1 and
+// "1"), instead of dropping one. get(key) of a missing key
 // raises KeyError; get(key, default) returns the default. items(), update()
 // and copy() are one round trip for the whole dict.
 //
@@ -65,7 +67,10 @@ public:
     return call("setdefault", {{"key", key}, {"default", fallback}});
   }
   void clear() const { call("clear"); }
-  /// The whole dict as a json object (non-string keys as their JSON text).
+  /// The whole dict as a json object: sorted by key (a json object is a
+  /// sorted map), non-string keys as their JSON text. ValueError when two
+  /// keys would become one (1 and "1"), rather than dropping one; items()
+  /// keeps insertion order and key types.
   json copy() const { return call("copy"); }
 
   /// `d[key]`: reading is one round trip (KeyError if missing), assigning

@@ -210,3 +210,24 @@ TEST_CASE("Threads of one process share one dict proxy") {
   CHECK(sut.size() == 200);
   CHECK(sut.get("3-49") == 49);
 }
+
+TEST_CASE("copy refuses keys that a json object would merge, and items keeps them in order") {
+  auto m = mpactor::Manager();
+  auto sut = m.dict();
+  sut[json("b")] = 1;
+  sut[json(1)] = "int";
+  sut[json("1")] = "str";
+  try {
+    sut.copy();
+    FAIL("copy must not drop one of the keys 1 and \"1\"");
+  } catch (const mpactor::ValueError& e) {
+    CHECK(std::string{e.what()}.find("items()") != std::string::npos);
+  }
+  auto items = sut.items();
+  REQUIRE(items.size() == 3); // nothing lost, in insertion order, key types kept
+  CHECK(items[0] == std::pair<json, json>{"b", 1});
+  CHECK(items[1] == std::pair<json, json>{1, "int"});
+  CHECK(items[2] == std::pair<json, json>{"1", "str"});
+  sut.erase("1");
+  CHECK(sut.copy() == json{{"b", 1}, {"1", "int"}}); // the int key as its JSON text
+}
