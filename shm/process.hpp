@@ -186,8 +186,8 @@ private:
   std::shared_ptr<child> child_; // null before start()
 };
 
-/// This process: the Process whose child it is (its handle as copied into
-/// the child), or one named "MainProcess" in the process that started none.
+/// This process: in a child, the handle that started it (as copied into the
+/// child); in a process no Process started, one named "MainProcess".
 Process& current_process();
 
 /// The parent of this process (name, pid, is_alive, join, sentinel), or
