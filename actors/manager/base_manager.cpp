@@ -25,6 +25,9 @@ struct BaseManager::state {
   std::shared_ptr<ssl_ctx_st> tls_client; // set_tls: for this process's links
   std::shared_ptr<client> link; // made by start() or connect()
   server_limits limits;
+  bool python_on = false;  // serve_python() was called
+  Address python{"", 0};   // where Python clients connect
+  bool python_md5 = true;  // whether MD5 answers are taken
   bool connected = false;
   bool shut_down = false;
 };
@@ -87,8 +90,11 @@ void BaseManager::start(std::function<void()> initializer) {
       initializer();
     server srv{st->address, st->authkey, st->registry, st->tls_server};
     srv.set_limits(st->limits);
-    auto port = srv.address().port;
-    (void) !::write(fds[1], &port, sizeof(port));
+    if (st->python_on)
+      srv.serve_python(st->python, st->python_md5);
+    // Both ports in one write: the parent reads them at once.
+    std::uint16_t ports[2] = {srv.address().port, srv.python_address().port};
+    (void) !::write(fds[1], ports, sizeof(ports));
     ::close(fds[1]);
     srv.serve_forever();
     std::fflush(nullptr);
@@ -97,10 +103,10 @@ void BaseManager::start(std::function<void()> initializer) {
   process->name("SyncManager-server");
   process->start();
   ::close(fds[1]);
-  std::uint16_t port = 0;
+  std::uint16_t ports[2] = {0, 0};
   pollfd pfd{fds[0], POLLIN, 0};
   int rc = ::poll(&pfd, 1, 10000);
-  bool ok = rc == 1 && ::read(fds[0], &port, sizeof(port)) == sizeof(port);
+  bool ok = rc == 1 && ::read(fds[0], ports, sizeof(ports)) == sizeof(ports);
   ::close(fds[0]);
   if (!ok) {
     process->kill();
@@ -108,7 +114,9 @@ void BaseManager::start(std::function<void()> initializer) {
     throw ProcessError("the manager's server process did not start (exit code "
                        + std::to_string(process->exitcode().value_or(0)) + ")");
   }
-  st_->address.port = port;
+  st_->address.port = ports[0];
+  if (st_->python_on)
+    st_->python.port = ports[1];
   st_->process = std::move(process);
   st_->connected = true;
   st_->link = client::renew(st_->address, st_->authkey, st_->tls_client);
@@ -170,9 +178,33 @@ server& BaseManager::get_server() {
     st_->local_server = std::make_unique<server>(st_->address, st_->authkey, st_->registry,
                                                  st_->tls_server);
     st_->local_server->set_limits(st_->limits);
+    if (st_->python_on) {
+      st_->local_server->serve_python(st_->python, st_->python_md5);
+      st_->python = st_->local_server->python_address();
+    }
   }
   st_->address = st_->local_server->address();
   return *st_->local_server;
+}
+
+void BaseManager::serve_python(const Address& bind, bool accept_md5) {
+  if (st_->process)
+    throw ProcessError("serve_python() after start(): the server is already running; call it "
+                       "before start()");
+  if (bind.host.empty())
+    throw ValueError("serve_python() needs a host to bind (\"127.0.0.1\" for this machine)");
+  st_->python_on = true;
+  if (st_->local_server) {
+    st_->local_server->serve_python(bind, accept_md5);
+    st_->python = st_->local_server->python_address();
+    return;
+  }
+  st_->python = bind;
+  st_->python_md5 = accept_md5;
+}
+
+Address BaseManager::python_address() const {
+  return st_->python;
 }
 
 void BaseManager::refuse_registration_if_started(const std::string& type_id) const {

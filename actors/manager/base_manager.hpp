@@ -11,6 +11,9 @@
 //   shutdown()           stops a started server (idempotent; also on
 //                        destruction)
 //   create(type_id, args) a new object of a registered type, as a proxy
+//   serve_python(bind)   the server also serves unmodified Python clients
+//                        (multiprocessing.managers) on a port of their own;
+//                        python_address() says where once it listens
 //
 // Registering types: register_factory(type_id, factory) for managed_object
 // states, register_type<T>(type_id) for plain C++ classes (see
@@ -85,6 +88,19 @@ public:
   /// before start(), connect() or get_server(). ValueError if a file
   /// cannot be loaded.
   void set_tls(const TlsConfig& config);
+
+  /// Makes the server this manager starts (start()) or gets (get_server())
+  /// also serve unmodified Python clients (multiprocessing.managers:
+  /// `BaseManager(address, authkey).connect()`) on `bind`, a port of their
+  /// own (port 0: any free port), on the same objects; see
+  /// server::serve_python. Call before start(); on a manager whose
+  /// get_server() was made, it binds at once. ProcessError once started.
+  void serve_python(const Address& bind, bool accept_md5 = true);
+
+  /// Where Python clients connect: the bound address (with the port the
+  /// system chose) once start() or get_server() ran, else what
+  /// serve_python() asked for; host "" and port 0 without serve_python().
+  Address python_address() const;
 
   /// Registers a type id with a factory of managed_object states.
   void register_factory(const std::string& type_id, object_factory factory);
