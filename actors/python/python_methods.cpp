@@ -735,6 +735,11 @@ json map_error(const native_call& c, error_code code, const std::string& message
   }
 }
 
+std::string traceback_of(const native_call& c, const std::string& message) {
+  return "Traceback (most recent call last):\n  C++ method '" + c.method + "' of '" + c.type
+         + "' in the mpactor server\n" + message + "\n";
+}
+
 json exception_of(const std::exception& e) {
   std::string m = e.what();
   if (dynamic_cast<const AttributeError*>(&e))

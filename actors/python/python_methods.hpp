@@ -81,6 +81,11 @@ json map_result(const native_call& call, json result);
 /// The Python exception (a tagged exception value) of a native error.
 json map_error(const native_call& call, error_code code, const std::string& message);
 
+/// The text of a '#TRACEBACK' reply for a C++ exception that is none of
+/// mpactor's (a std::exception thrown by a register_type'd method): Python's
+/// client raises it as RemoteError, as for a traceback from Python's server.
+std::string traceback_of(const native_call& call, const std::string& message);
+
 /// An exception value from a C++ exception thrown while mapping.
 json exception_of(const std::exception& e);
 

@@ -128,6 +128,7 @@ private:
       throw ValueError("expose('" + name + "') of '" + type_id_
                        + "': this manager cannot make result type id '" + result_type
                        + "' (register it first; list, dict, ... are SyncManager's)");
+    reg_->add_exposed(type_id_, name, result_type);
     (*methods_)[name] = [fn, name, result_type](T& self, json& args,
                                                object_table& table) -> json {
       json& positional = args["args"];

@@ -4,9 +4,13 @@
 // registry): each maps to a factory that makes the object's state from the
 // create call's arguments. A SyncManager's server knows list, dict,
 // Namespace, Queue, ...; BaseManager::register_type adds user classes,
-// register_actor user actor types.
+// register_actor user actor types. It also keeps the methods a type id
+// exposes and those whose result is a new object of another type id
+// (Python's exposed and method_to_typeid), for clients that ask (Python's
+// AutoProxy builds its methods from them).
 // Filled before the server starts; read-only while it serves.
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -64,6 +68,33 @@ public:
     return it == factories_.end() ? nullptr : &it->second;
   }
 
+  /// Records that `type_id` exposes `method`, whose result becomes a new
+  /// object of `result_type_id` when that is not empty.
+  void add_exposed(const std::string& type_id, const std::string& method,
+                   const std::string& result_type_id = {}) {
+    auto& names = exposed_[type_id];
+    if (std::find(names.begin(), names.end(), method) == names.end())
+      names.push_back(method);
+    if (!result_type_id.empty())
+      result_types_[type_id][method] = result_type_id;
+  }
+
+  /// The methods `type_id` exposes, in the order they were added (empty
+  /// when none were recorded: the built-in types' are the protocol's).
+  std::vector<std::string> exposed(const std::string& type_id) const {
+    auto it = exposed_.find(type_id);
+    return it == exposed_.end() ? std::vector<std::string>{} : it->second;
+  }
+
+  /// The type id of the object `type_id`'s `method` returns, or "".
+  std::string result_type(const std::string& type_id, const std::string& method) const {
+    auto it = result_types_.find(type_id);
+    if (it == result_types_.end())
+      return {};
+    auto m = it->second.find(method);
+    return m == it->second.end() ? std::string{} : m->second;
+  }
+
   std::vector<std::string> type_ids() const {
     std::vector<std::string> out;
     for (auto& [k, v] : factories_)
@@ -79,6 +110,8 @@ private:
   std::map<std::string, object_factory> factories_;
   std::map<std::string, std::pair<std::string, json>> shared_;
   std::map<std::string, actor_spawner> actors_;
+  std::map<std::string, std::vector<std::string>> exposed_;
+  std::map<std::string, std::map<std::string, std::string>> result_types_;
 };
 
 } // namespace mpactor

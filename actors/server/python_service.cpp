@@ -87,7 +87,7 @@ json python_service::to_python(const json& v) const {
     auto cls = proxy_class(t->type_id);
     json exposed = nullptr;
     if (cls == "AutoProxy")
-      exposed = str_tuple(exposed_methods(t->type_id));
+      exposed = str_tuple(exposed_of(t->type_id));
     return py_proxy(cls, py_token(t->type_id, py_tuple(addr_.host, addr_.port),
                                   std::to_string(t->id)),
                     exposed);
@@ -105,6 +105,15 @@ json python_service::to_python(const json& v) const {
     return out;
   }
   return v;
+}
+
+// The protocol's exposed names for the SyncManager types, else those the
+// class registered (register_type's expose calls).
+std::vector<std::string> python_service::exposed_of(const std::string& native_type) const {
+  auto names = exposed_methods(native_type);
+  if (names.empty())
+    names = env_.registry->exposed(native_type);
+  return names;
 }
 
 python_service::python_service(environment env, Address& addr, bool accept_md5)
@@ -234,13 +243,13 @@ std::uint64_t python_service::create(const std::string& typeid_, const json& arg
                                       const json& kwds, std::vector<std::string>& exposed) {
   if (auto* shared = env_.registry->find_shared(typeid_)) {
     auto marker = env_.service.call("create", {{"typeid", typeid_}}, references_);
-    exposed = exposed_methods(shared->first);
+    exposed = exposed_of(shared->first);
     return Token::from_marker(marker)->id;
   }
   auto native = map_create(typeid_, args, kwds);
   exposed = exposed_methods(typeid_);
   if (exposed.empty())
-    exposed = exposed_methods(native.type_id);
+    exposed = exposed_of(native.type_id);
   return env_.service.create(native.type_id, to_native(native.args), references_);
 }
 
@@ -269,11 +278,17 @@ void python_service::control(python_connection& c, const std::string& m, const j
     env_.table.release(references_, object_id(first()), 1);
     reply(c, "#RETURN", nullptr);
   } else if (m == "get_methods") {
+    // By the token's object, as Python's server does: its type id may be a
+    // shared name.
     auto& token = first();
     std::string type;
-    if (is_py(token, "token"))
-      type = py_payload(token).value("typeid", "");
-    reply(c, "#RETURN", str_tuple(exposed_methods(type)));
+    if (is_py(token, "token")) {
+      auto& t = py_payload(token);
+      type = env_.table.type_of(object_id(t.value("id", json{})));
+      if (type.empty())
+        throw KeyError(t.value("id", json{}).dump());
+    }
+    reply(c, "#RETURN", str_tuple(exposed_of(type)));
   } else if (m == "number_of_objects") {
     reply(c, "#RETURN", env_.table.size());
   } else if (m == "debug_info") {
@@ -330,7 +345,11 @@ void python_service::respond(python_connection& c, std::uint64_t request,
         std::string text = "error";
         if (err.context().match_elements<std::string>())
           text = err.context().get_as<std::string>(0);
-        reply(c, "#ERROR", map_error(*nc, static_cast<error_code>(err.code()), text));
+        auto code = static_cast<error_code>(err.code());
+        if (code == error_code::remote_error)
+          reply(c, "#TRACEBACK", traceback_of(*nc, text));
+        else
+          reply(c, "#ERROR", map_error(*nc, code, text));
       } else {
         reply(c, "#TRACEBACK", env_.sys.render(err));
       }
@@ -345,6 +364,18 @@ void python_service::respond(python_connection& c, std::uint64_t request,
       reply(c, "#PROXY",
             py_tuple(str_tuple(exposed_methods("Iterator")),
                      py_token("Iterator", nullptr, std::to_string(id))));
+      return;
+    }
+    auto made = env_.registry->result_type(nc->type, nc->method);
+    if (auto t = made.empty() ? std::nullopt : Token::from_marker(result)) {
+      // Python's method_to_typeid: the client makes the proxy, increfs it,
+      // then decrefs the reference this reply carries; that reference moves
+      // from the connection's session (granted with the result) to the
+      // Python references.
+      env_.table.grant(references_, t->id);
+      env_.table.release(c.session(), t->id, 1);
+      reply(c, "#PROXY", py_tuple(str_tuple(exposed_of(t->type_id)),
+                                  py_token(t->type_id, nullptr, std::to_string(t->id))));
       return;
     }
     reply(c, "#RETURN", map_result(*nc, to_python(result)));

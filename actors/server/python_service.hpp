@@ -11,7 +11,10 @@
 // debug_info, shutdown, accept_connection. Method calls map through
 // python_methods onto the objects' native methods and run like native calls
 // (object_call.hpp); replies are '#RETURN', '#ERROR' (a Python exception),
-// '#TRACEBACK' (a message) and '#PROXY' (an Iterator).
+// '#TRACEBACK' (a message) and '#PROXY' (an Iterator, or the new object of a
+// register_type'd method exposed with a result type id). A register_type'd
+// class is exposed to Python with its exposed method names (Python's
+// AutoProxy makes its methods from them).
 //
 // Reference counts are Python's: global, not per process. Every Python
 // reference is one of a session the service opens for itself and never
@@ -97,6 +100,8 @@ private:
   std::uint64_t create(const std::string& python_typeid, const json& args, const json& kwds,
                        std::vector<std::string>& exposed);
   std::vector<std::shared_ptr<python_connection>> snapshot() const;
+  std::uint64_t make_iterator(const python::native_call& nc, json items);
+  std::vector<std::string> exposed_of(const std::string& native_type) const;
   json to_native(const json& v) const;
   json to_python(const json& v) const;
 
