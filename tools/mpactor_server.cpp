@@ -2,7 +2,7 @@
 // (Python's `BaseManager(...).get_server().serve_forever()` as a program).
 //
 //   mpactor-server [--host HOST] [--port PORT] [--authkey-file FILE]
-//                  [--python HOST:PORT [--python-no-md5]]
+//                  [--python HOST:PORT [--python-no-md5]] [--shared NAME=TYPE]...
 //                  [--max-frame BYTES] [--tls CERT KEY CA] [limits...]
 //   mpactor-server --stats HOST:PORT [--authkey-file FILE]
 //
@@ -14,6 +14,9 @@
 // non-dumpable and MPACTOR_AUTHKEY is removed from its environment. One log
 // line per client connect and disconnect goes to stderr; SIGTERM or SIGINT
 // ends it cleanly. The limits (server_limits.hpp) each have a flag.
+// --shared NAME=TYPE (repeatable) makes one object of TYPE that every client
+// gets by creating NAME: create("NAME") in C++, M.register('NAME');
+// m.NAME() in Python.
 
 #include <csignal>
 #include <cstdio>
@@ -23,6 +26,8 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <mpactor/actors/wire/handshake.hpp>
 #include <mpactor/actors/wire/secret.hpp>
@@ -63,7 +68,9 @@ void usage(std::ostream& out) {
          "  --io-threads N             event-loop threads (0: one per core)\n"
          "  --python HOST:PORT         also serve Python's multiprocessing.managers\n"
          "                             clients there (port 0: any free port)\n"
-         "  --python-no-md5            refuse Python 3.11 and older clients (HMAC-MD5)\n";
+         "  --python-no-md5            refuse Python 3.11 and older clients (HMAC-MD5)\n"
+         "  --shared NAME=TYPE         one object of TYPE (dict, list, Queue, ...) that every\n"
+         "                             client gets by creating NAME (repeatable)\n";
 }
 
 std::string read_key_file(const std::string& path) {
@@ -99,6 +106,7 @@ int main(int argc, char** argv) {
   mpactor::TlsConfig tls;
   std::string python_at;
   bool python_md5 = true;
+  std::vector<std::pair<std::string, std::string>> shared; // --shared NAME=TYPE
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -141,6 +149,14 @@ int main(int argc, char** argv) {
       python_at = value();
     } else if (a == "--python-no-md5") {
       python_md5 = false;
+    } else if (a == "--shared") {
+      auto v = value();
+      auto eq = v.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
+        std::cerr << "mpactor-server: --shared takes NAME=TYPE, not '" << v << "'\n";
+        return 2;
+      }
+      shared.emplace_back(v.substr(0, eq), v.substr(eq + 1));
     } else if (a == "--stats") {
       stats_of = value();
     } else if (a == "--authkey") {
@@ -187,6 +203,8 @@ int main(int argc, char** argv) {
                                 + " without an authkey (set MPACTOR_AUTHKEY or --authkey-file)");
     if (tls.enabled())
       manager.set_tls(tls);
+    for (auto& [name, type] : shared)
+      manager.register_shared(name, type);
     auto& srv = manager.get_server();
     srv.set_limits(limits);
     srv.set_logger([](const std::string& line) { std::cerr << "mpactor-server: " << line << std::endl; });
@@ -201,8 +219,6 @@ int main(int argc, char** argv) {
         throw mpactor::ValueError("--python needs an authkey (MPACTOR_AUTHKEY or --authkey-file): "
                                   "Python clients must know it");
       srv.serve_python(py, python_md5);
-      std::cerr << "mpactor-server: serving Python clients on "
-                << srv.python_address().host << ":" << srv.python_address().port << std::endl;
     }
     running = &srv;
     std::signal(SIGTERM, on_signal);
@@ -210,6 +226,10 @@ int main(int argc, char** argv) {
     std::cerr << "mpactor-server: serving on " << srv.address().to_string()
               << (random_key ? " (random authkey: loopback only, for this process's children)" : "")
               << std::endl;
+    // After the native line: scripts that wait for this one know both.
+    if (!python_at.empty())
+      std::cerr << "mpactor-server: serving Python clients on "
+                << srv.python_address().host << ":" << srv.python_address().port << std::endl;
     srv.serve_forever();
     running = nullptr;
     std::cerr << "mpactor-server: stopped" << std::endl;

@@ -233,6 +233,12 @@ void BaseManager::set_tls(const TlsConfig& config) {
 void BaseManager::register_shared(const std::string& type_id,
                                   const std::string& base_type_id, json args) {
   refuse_registration_if_started(type_id);
+  // Now rather than at the first create, where the name would be the
+  // client's mistake.
+  if (st_->registry->find(base_type_id) == nullptr
+      && st_->registry->find_actor(base_type_id) == nullptr)
+    throw ValueError("register_shared('" + type_id + "'): unknown type id '" + base_type_id
+                     + "' (register it first; dict, list, Queue, ... are SyncManager's)");
   st_->registry->add_shared(type_id, base_type_id, std::move(args));
 }
 

@@ -108,7 +108,8 @@ public:
   /// Registers `type_id` as the name of one object of `base_type_id`
   /// (made from `args` on first use) that every create(type_id) shares:
   /// a server's job queue that all clients get (Python's
-  /// register('get_queue', callable=lambda: queue)).
+  /// register('get_queue', callable=lambda: queue)). ValueError if
+  /// `base_type_id` is not registered.
   void register_shared(const std::string& type_id, const std::string& base_type_id,
                        json args = json::object());
 
