@@ -34,6 +34,7 @@ void dict_object::set(json key, json value) {
   entries_.emplace_back(std::move(key), std::move(value));
   auto it = std::prev(entries_.end());
   index_.emplace(it->first, it);
+  size_.store(entries_.size(), std::memory_order_relaxed);
 }
 
 json* dict_object::find(const json& key) {
@@ -51,6 +52,7 @@ bool dict_object::erase(const json& key, json* out) {
     table_.drop(it->second->second);
   entries_.erase(it->second);
   index_.erase(it);
+  size_.store(entries_.size(), std::memory_order_relaxed);
   return true;
 }
 
@@ -144,6 +146,7 @@ outcome dict_object::call(call_context& ctx, const std::string& m, json& args) {
       table_.drop(v);
     entries_.clear();
     index_.clear();
+    size_.store(0, std::memory_order_relaxed);
     return json{};
   }
   if (m == "popitem") {

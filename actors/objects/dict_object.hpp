@@ -10,6 +10,7 @@
 // A missing key without default is a KeyError. update/items/copy are one
 // round trip for the whole dict.
 
+#include <atomic>
 #include <list>
 #include <unordered_map>
 
@@ -25,6 +26,10 @@ public:
 
   outcome call(call_context& ctx, const std::string& method, json& args) override;
 
+  /// The number of keys, readable from any thread: an Iterator over this
+  /// dict (another actor) checks it, as Python's dict iterator does.
+  std::size_t size_now() const noexcept { return size_.load(std::memory_order_relaxed); }
+
 private:
   using entry = std::pair<json, json>;
 
@@ -35,6 +40,7 @@ private:
   object_table& table_;
   std::list<entry> entries_;
   std::unordered_map<json, std::list<entry>::iterator> index_;
+  std::atomic<std::size_t> size_{0}; // entries_.size(), for size_now()
 };
 
 } // namespace mpactor

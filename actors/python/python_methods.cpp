@@ -512,8 +512,6 @@ native_call map_call(const std::string& type, const std::string& m, const json& 
       c.arg = items_of(need(a, k, 0, "value", m));
       return set("copy", {}, result_shape::concat);
     }
-    if (m == "__next__") // an Iterator: a list of what is left
-      return set("pop", {{"index", 0}});
     not_exposed(m, type);
   }
   if (type == "Namespace") {
@@ -614,6 +612,11 @@ native_call map_call(const std::string& type, const std::string& m, const json& 
                  result_shape::none);
     if (m == "#GETVALUE")
       return set("copy");
+    not_exposed(m, type);
+  }
+  if (type == "Iterator") {
+    if (m == "__next__")
+      return set("next");
     not_exposed(m, type);
   }
   // Another type (a register_type'd class): its own method names, the

@@ -15,6 +15,7 @@
 // Everything here is json to json, in the value model of python_value.hpp:
 // no I/O, no objects; the server runs the calls.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,7 @@ struct native_call {
   json arg;                                ///< what the shape or the error needs (the key)
   std::string python_method;               ///< for messages
   std::string type;                        ///< native type id
+  std::uint64_t object = 0;                ///< the called object (the caller sets it)
 };
 
 /// A create call as a native one.

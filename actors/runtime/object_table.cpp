@@ -56,6 +56,12 @@ object_table::target object_table::find_call(std::uint64_t id, const std::string
   return {e.actor, e.state != nullptr && e.state->may_wait(method)};
 }
 
+std::shared_ptr<const managed_object> object_table::state_of(std::uint64_t id) const {
+  std::shared_lock<std::shared_mutex> guard{mtx_};
+  auto it = objects_.find(id);
+  return it == objects_.end() ? nullptr : it->second.state;
+}
+
 std::string object_table::type_of(std::uint64_t id) const {
   std::shared_lock<std::shared_mutex> guard{mtx_};
   auto it = objects_.find(id);

@@ -46,6 +46,9 @@ public:
   };
   target find_call(std::uint64_t id, const std::string& method) const;
 
+  /// The state of `id` (null if there is none, or it has none).
+  std::shared_ptr<const managed_object> state_of(std::uint64_t id) const;
+
   /// The type id of `id` (empty if there is none).
   std::string type_of(std::uint64_t id) const;
 

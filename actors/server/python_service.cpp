@@ -5,8 +5,10 @@
 #include <caf/all.hpp>
 
 #include <mpactor/actors/core/token.hpp>
+#include <mpactor/actors/objects/iterator_object.hpp>
 #include <mpactor/actors/objects/object_messages.hpp>
 #include <mpactor/actors/python/python_value.hpp>
+#include <mpactor/actors/runtime/object_actor.hpp>
 #include <mpactor/actors/server/object_call.hpp>
 #include <mpactor/shm/error.hpp>
 
@@ -325,12 +327,27 @@ void python_service::call(python_connection& c, const std::string& ident, const 
   auto request = c.next_request();
   auto method = nc.method;
   auto body = to_native(nc.args);
+  nc.object = id;
   c.pending(request, std::move(nc));
   caller who{c.session(), c.id(), c.id()};
   bool may_wait = env_.table.find_call(id, method).may_wait;
   if (enqueue_call(c, actor, id, may_wait, true, request, std::move(method), std::move(body),
                    who))
     env_.sessions.note_object(c.session(), id);
+}
+
+// An Iterator over `items` (what the call `nc` returned: a dict's keys, a
+// copy of a list), held by the Python references as a create's object is;
+// over a dict, it checks that dict's size as Python's dict iterator does.
+std::uint64_t python_service::make_iterator(const native_call& nc, json items) {
+  std::shared_ptr<const dict_object> dict;
+  if (nc.type == "dict")
+    dict = std::dynamic_pointer_cast<const dict_object>(env_.table.state_of(nc.object));
+  auto state = std::make_shared<iterator_object>(std::move(items), std::move(dict), env_.table);
+  auto actor = spawn_object_actor(env_.sys, state, env_.table);
+  auto id = env_.table.add("Iterator", std::move(actor), std::move(state));
+  env_.table.grant(references_, id);
+  return id;
 }
 
 void python_service::respond(python_connection& c, std::uint64_t request,
@@ -359,8 +376,7 @@ void python_service::respond(python_connection& c, std::uint64_t request,
     if (content.match_elements<json>())
       result = std::move(content.get_mutable_as<json>(0));
     if (nc->shape == result_shape::iterator) {
-      // What is left to iterate, as a list the Iterator pops from.
-      auto id = env_.service.create("list", {{"init", result}}, references_);
+      auto id = make_iterator(*nc, std::move(result));
       reply(c, "#PROXY",
             py_tuple(str_tuple(exposed_methods("Iterator")),
                      py_token("Iterator", nullptr, std::to_string(id))));
