@@ -402,6 +402,15 @@ native_call map_call(const std::string& type, const std::string& m, const json& 
     c.arg = need(a, k, 0, "key", m);
     return c.arg;
   };
+  // A list's or Array's `x[i]`, or `x[i:j:k]` as a slice of a copy.
+  auto item_at = [&] {
+    auto i = need(a, k, 0, "index", m);
+    if (is_py(i, "slice")) {
+      c.arg = i;
+      return set("copy", {}, result_shape::slice);
+    }
+    return set("get", {{"index", i}});
+  };
   if (m == "__repr__" || m == "__str__") {
     c.arg = type;
     if (type == "dict")
@@ -428,8 +437,10 @@ native_call map_call(const std::string& type, const std::string& m, const json& 
       return set("size");
     if (m == "keys" || m == "values")
       return set(m);
-    if (m == "items")
+    if (m == "items") // a list, as Python's DictProxy gives (not a view)
       return set("items", {}, result_shape::pairs);
+    if (m == "popitem")
+      return set("popitem", {}, result_shape::pair);
     if (m == "copy" || m == "#GETVALUE")
       return set("items", {}, result_shape::dict);
     if (m == "clear")
@@ -451,14 +462,8 @@ native_call map_call(const std::string& type, const std::string& m, const json& 
     not_exposed(m, type);
   }
   if (type == "list") {
-    if (m == "__getitem__") {
-      auto i = need(a, k, 0, "index", m);
-      if (is_py(i, "slice")) {
-        c.arg = i;
-        return set("copy", {}, result_shape::slice);
-      }
-      return set("get", {{"index", i}});
-    }
+    if (m == "__getitem__")
+      return item_at();
     if (m == "__setitem__") {
       auto i = need(a, k, 0, "index", m);
       if (is_py(i, "slice"))
@@ -599,14 +604,8 @@ native_call map_call(const std::string& type, const std::string& m, const json& 
   if (type == "Array") {
     if (m == "__len__")
       return set("size");
-    if (m == "__getitem__") {
-      auto i = need(a, k, 0, "index", m);
-      if (is_py(i, "slice")) {
-        c.arg = i;
-        return set("copy", {}, result_shape::slice);
-      }
-      return set("get", {{"index", i}});
-    }
+    if (m == "__getitem__")
+      return item_at();
     if (m == "__setitem__")
       return set("set", {{"index", need(a, k, 0, "index", m)}, {"value", need(a, k, 1, "value", m)}},
                  result_shape::none);
@@ -630,6 +629,8 @@ json map_result(const native_call& c, json r) {
       return nullptr;
     case result_shape::pairs:
       return py_list_of_pairs(r);
+    case result_shape::pair:
+      return py_tuple(r.at(0), r.at(1));
     case result_shape::dict: {
       std::vector<std::pair<json, json>> items;
       for (auto& kv : r)
@@ -710,6 +711,8 @@ json map_error(const native_call& c, error_code code, const std::string& message
   bool lockish = c.type == "Lock" || c.type == "RLock" || c.type == "Condition";
   switch (code) {
     case error_code::key_error:
+      if (c.method == "popitem")
+        return exc("builtins.KeyError", {"popitem(): dictionary is empty"});
       if (c.type == "dict" && !c.arg.is_null())
         return exc("builtins.KeyError", {c.arg});
       return exc("builtins.KeyError", {message});

@@ -29,6 +29,7 @@ enum class result_shape {
   value,    ///< as it is
   none,     ///< None
   pairs,    ///< [[k, v], ...] -> [(k, v), ...]
+  pair,     ///< [k, v] -> (k, v)
   dict,     ///< [[k, v], ...] -> {k: v}
   iterator, ///< the items of a new Iterator proxy (dict keys, list copy)
   slice,    ///< a slice of the list copy (`arg` holds the slice)

@@ -44,7 +44,10 @@ check("dict tuple key", d[(1, 2)], "tuple key")
 check("dict get default", d.get("zz", 7), 7)
 check("dict contains", "a" in d, True)
 check("dict keys", d.keys(), ["a", "b", "c", (1, 2)])
+check("dict keys is a list", type(d.keys()), list)
+check("dict values", d.values(), [1, 2, (1, b"two", {3.5, None}), "tuple key"])
 check("dict items", d.items()[0], ("a", 1))
+check("dict items is a list", type(d.items()), list)
 check("dict copy", d.copy()["b"], 2)
 check("dict iter", list(iter(d)), ["a", "b", "c", (1, 2)])
 check("dict str", str(m.dict({"x": (1,)})), "{'x': (1,)}")
@@ -59,8 +62,14 @@ check("dict update", (d["u"], d["v"]), (1, 2))
 check("dict setdefault", d.setdefault("w", 5), 5)
 del d["w"]
 check("dict del", "w" in d, False)
+check("dict popitem (last in)", d.popitem(), ("v", 2))
 d.clear()
 check("dict clear", len(d), 0)
+raises("popitem of an empty dict", KeyError, d.popitem)
+try:
+    d.popitem()
+except KeyError as e:
+    check("its KeyError", e.args, ("popitem(): dictionary is empty",))
 
 # list
 l = m.list([3, 1, 2])
