@@ -1,5 +1,6 @@
 #include <mpactor/actors/server/python_service.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 #include <caf/all.hpp>
@@ -109,12 +110,23 @@ json python_service::to_python(const json& v) const {
   return v;
 }
 
-// The protocol's exposed names for the SyncManager types, else those the
-// class registered (register_type's expose calls).
+// The methods an AutoProxy of `native_type` gets (a shared name's object, a
+// proxy inside a value, a register_type'd class): the protocol's exposed
+// names for the SyncManager types, else those the class registered
+// (register_type's expose calls). Without the attribute hooks: an AutoProxy
+// that defines __getattribute__ as a remote call recurses on its own
+// attributes (Python's server exposes no dunder to an AutoProxy of a
+// Barrier or Namespace either: its public_methods() has none).
 std::vector<std::string> python_service::exposed_of(const std::string& native_type) const {
   auto names = exposed_methods(native_type);
   if (names.empty())
     names = env_.registry->exposed(native_type);
+  names.erase(std::remove_if(names.begin(), names.end(),
+                             [](const std::string& n) {
+                               return n == "__getattribute__" || n == "__setattr__"
+                                      || n == "__delattr__";
+                             }),
+              names.end());
   return names;
 }
 

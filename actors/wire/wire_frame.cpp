@@ -172,8 +172,12 @@ public:
     if (p_ >= end_ || depth > wire_frame::max_depth)
       malformed();
     unsigned char t = *p_++;
+    // Non-negative ints that fit 64 signed bits decode as number_integer,
+    // the form a C++ int and a Python client's int have: json's hash tells
+    // the two kinds apart, so a dict key 2 from a C++ client must be the
+    // same kind as Python's 2 (python_value.hpp's canonical form).
     if (t <= 0x7f)
-      return json::number_unsigned_t{t};
+      return json::number_integer_t{t};
     if (t >= 0xe0)
       return json::number_integer_t{static_cast<std::int8_t>(t)};
     if ((t & 0xf0) == 0x80)
@@ -204,10 +208,15 @@ public:
         std::memcpy(&d, &bits, 8);
         return json::number_float_t{d};
       }
-      case 0xcc: return json::number_unsigned_t{be(1)};
-      case 0xcd: return json::number_unsigned_t{be(2)};
-      case 0xce: return json::number_unsigned_t{be(4)};
-      case 0xcf: return json::number_unsigned_t{be(8)};
+      case 0xcc: return json::number_integer_t(be(1));
+      case 0xcd: return json::number_integer_t(be(2));
+      case 0xce: return json::number_integer_t(be(4));
+      case 0xcf: {
+        auto x = be(8);
+        if (x <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+          return json::number_integer_t(x);
+        return json::number_unsigned_t{x};
+      }
       case 0xd0: return json::number_integer_t{static_cast<std::int8_t>(be(1))};
       case 0xd1: return json::number_integer_t{static_cast<std::int16_t>(be(2))};
       case 0xd2: return json::number_integer_t{static_cast<std::int32_t>(be(4))};

@@ -31,7 +31,13 @@ int main(int argc, char** argv) {
       std::cerr << "shared_names_client: results['python'] is " << seen.dump() << "\n";
       return 1;
     }
+    // An int key is one key for both kinds of client.
+    if (results.get(7) != 49) {
+      std::cerr << "shared_names_client: results[7] is " << results.get(7, nullptr).dump() << "\n";
+      return 1;
+    }
     results.set("cpp", "from c++");
+    results.set(8, 64);
     m.create<mpactor::QueueProxy>("jobs").put(42);
     return 0;
   } catch (const std::exception& e) {
