@@ -15,6 +15,9 @@ echo
 echo "## many client processes: sync dict set+get vs Redis (hiredis), 1/32/128 processes"
 if [ -x build/bench/bench_fleet ]; then build/bench/bench_fleet; else echo "(no bench_fleet: libhiredis-dev missing)"; fi
 echo
+echo "## Python clients: one Python client program vs mpactor's Python listener and Python's SyncManager server"
+build/bench/bench_python_clients --script bench/python_clients_baseline.py || echo "(a goal was missed)"
+echo
 echo "## idle authenticated connections: server memory and threads at 0, 1,000 and 10,000"
 build/bench/bench_idle
 echo

@@ -1,0 +1,222 @@
+// bench_python_clients: one unmodified Python client program
+// (bench/python_clients_baseline.py, multiprocessing.managers) against
+// mpactor's Python listener and against Python's own SyncManager server, side
+// by side in one run on this machine.
+//
+//   sync dict set+get, 1 client process      goal: mpactor >= 1.3x Python's
+//   sync dict set+get, 32 client processes   goal: mpactor >= 3x Python's
+//   Queue put->get, 1 client process
+//
+// mpactor's side is a SyncManager started with start() and serve_python();
+// Python's is SyncManager.get_server().serve_forever() in its own process
+// (python3 from PATH). Both serve on 127.0.0.1 TCP. Figures are medians of
+// interleaved rounds (mpactor, Python, mpactor, ...), in set+get pairs or
+// put->get round trips per second of all client processes together.
+// The last column is the CPU time each server spent per pair or round trip
+// (user + system, all its threads): on a small machine the client processes
+// compete with the server for the cores, so the throughput ratio stays
+// below the ratio of server costs. The load average is printed before and
+// after: other work on the machine moves these figures.
+//
+// Run: build/bench/bench_python_clients [--script PATH] [--rounds N]
+//        [--procs N] [--pairs N] [--queue-ops N]
+//      (default script: bench/python_clients_baseline.py, from the
+//      repository's root, as scripts/bench.sh runs it)
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mpactor/actors/wire/handshake.hpp>
+#include <mpactor/mpactor.hpp>
+
+#include "side_by_side.hpp"
+
+extern char** environ;
+
+namespace {
+
+std::string loadavg() {
+  std::ifstream in{"/proc/loadavg"};
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
+// CPU seconds (user + system, all threads) process `pid` has used.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/stat"};
+  std::string line;
+  std::getline(in, line);
+  auto close = line.rfind(')'); // the command name may hold spaces
+  std::istringstream rest{line.substr(close + 2)};
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i)
+    if (i == 14 || i == 15)
+      ticks += std::stod(field);
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::string hex(const std::string& bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+// Python's own server: python3 SCRIPT serve KEY, which prints its port.
+struct python_server {
+  pid_t pid = 0;
+  std::uint16_t port = 0;
+
+  python_server(const std::string& script, const std::string& key) {
+    int out[2];
+    if (pipe(out) != 0)
+      throw mpactor::ProcessError("pipe");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_addclose(&fa, out[0]);
+    std::vector<char*> argv{const_cast<char*>("python3"), const_cast<char*>(script.c_str()),
+                            const_cast<char*>("serve"), const_cast<char*>(key.c_str()), nullptr};
+    int rc = posix_spawnp(&pid, "python3", &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(out[1]);
+    if (rc != 0)
+      throw mpactor::ProcessError("cannot start python3");
+    FILE* f = fdopen(out[0], "r");
+    int p = 0;
+    if (f == nullptr || std::fscanf(f, "%d", &p) != 1 || p <= 0)
+      throw mpactor::ProcessError("Python's server did not print its port");
+    std::fclose(f);
+    port = static_cast<std::uint16_t>(p);
+  }
+
+  ~python_server() {
+    kill(pid, SIGTERM);
+    waitpid(pid, nullptr, 0);
+  }
+};
+
+// One run of the client program: its figure (0 if it failed) and the CPU
+// seconds the server `server` spent meanwhile.
+struct run_result {
+  double rate = 0;
+  double server_cpu = 0;
+};
+
+run_result run_client(const std::string& script, const std::string& mode, std::uint16_t port,
+                      const std::string& key, const std::string& rest, pid_t server) {
+  auto cmd = "python3 " + script + " " + mode + " 127.0.0.1 " + std::to_string(port) + " "
+             + key + " " + rest;
+  run_result r;
+  double cpu0 = cpu_seconds(server);
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr || std::fscanf(p, "%lf", &r.rate) != 1)
+    r.rate = 0;
+  if (p != nullptr && pclose(p) != 0)
+    r.rate = 0;
+  r.server_cpu = cpu_seconds(server) - cpu0;
+  return r;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::string script = "bench/python_clients_baseline.py";
+  int rounds = 3, procs = 32, pairs = 5000, queue_ops = 5000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i], v = argv[i + 1];
+    if (a == "--script")
+      script = v;
+    else if (a == "--rounds")
+      rounds = std::stoi(v);
+    else if (a == "--procs")
+      procs = std::stoi(v);
+    else if (a == "--pairs")
+      pairs = std::stoi(v);
+    else if (a == "--queue-ops")
+      queue_ops = std::stoi(v);
+  }
+  if (access(script.c_str(), R_OK) != 0) {
+    std::fprintf(stderr, "bench_python_clients: no %s (run from the repository's root, or "
+                         "--script PATH)\n", script.c_str());
+    return 2;
+  }
+  auto key = hex(mpactor::random_bytes(16)); // a hex key: it goes on command lines
+  std::printf("load average before: %s\n", loadavg().c_str());
+  mpactor::SyncManager ours{mpactor::Address{"127.0.0.1", 0}, key};
+  ours.serve_python(mpactor::Address{"127.0.0.1", 0});
+  ours.start();
+  python_server theirs{script, key};
+
+  struct row {
+    const char* name;
+    std::string mode, rest;
+    const char* unit;
+    double goal;
+  };
+  // Each process of the 32 does fewer pairs: Python's server takes seconds.
+  int pairs_each = std::max(1, pairs / 10);
+  std::vector<row> rows{
+    {"dict set+get, 1 process", "dict", "1 " + std::to_string(pairs), "pair/s", 1.3},
+    {"dict set+get, N processes", "dict",
+     std::to_string(procs) + " " + std::to_string(pairs_each), "pair/s", 3.0},
+    {"Queue put->get, 1 process", "queue", std::to_string(queue_ops), "trip/s", 0},
+  };
+  std::printf("%-28s %14s %14s %9s  %-16s %s\n", "Python client program", "mpactor",
+              "Python server", "ratio", "goal", "server CPU us/op (mpactor / Python)");
+  int missed = 0;
+  for (auto& r : rows) {
+    std::vector<double> a, b, cpu_a, cpu_b;
+    for (int i = 0; i < rounds; ++i) {
+      auto x = run_client(script, r.mode, ours.python_address().port, key, r.rest,
+                          ours.server_pid());
+      auto y = run_client(script, r.mode, theirs.port, key, r.rest, theirs.pid);
+      a.push_back(x.rate);
+      b.push_back(y.rate);
+      cpu_a.push_back(x.server_cpu);
+      cpu_b.push_back(y.server_cpu);
+    }
+    double x = bench::median(a), y = bench::median(b);
+    // Operations of one run: what the rate counts (pairs count as one).
+    double ops = 0;
+    {
+      std::istringstream in{r.rest};
+      double first = 0, second = 1;
+      in >> first;
+      if (!(in >> second))
+        second = 1;
+      ops = first * second;
+    }
+    std::string name = r.name;
+    if (r.mode == "dict" && name.find('N') != std::string::npos)
+      name = "dict set+get, " + std::to_string(procs) + " processes";
+    char goal[32] = "";
+    if (r.goal > 0)
+      std::snprintf(goal, sizeof goal, ">= %.1fx%s", r.goal,
+                    y > 0 && x / y < r.goal ? " MISSED" : "");
+    if (r.goal > 0 && y > 0 && x / y < r.goal)
+      ++missed;
+    std::printf("%-28s %8.0f %-5s %8.0f %-5s %9s  %-16s %.1f / %.1f\n", name.c_str(), x, r.unit, y,
+                r.unit, bench::ratio("", x, y).c_str(), goal,
+                bench::median(cpu_a) / ops * 1e6, bench::median(cpu_b) / ops * 1e6);
+    std::fflush(stdout);
+  }
+  std::printf("load average after: %s\n", loadavg().c_str());
+  ours.shutdown();
+  return missed == 0 ? 0 : 1;
+}
