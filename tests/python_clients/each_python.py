@@ -1,7 +1,8 @@
 """The Python client tests with every CPython 3.8+ that pyenv installed.
 
 usage: each_python.py MPACTOR_SERVER MATHS_HOST
-Looks for $PYENV_ROOT/versions/*/bin/python3 (default ~/.pyenv). Runs
+Looks for $PYENV_ROOT/versions/*/bin/python3 (default ~/.pyenv), other
+than this interpreter's version. Runs
 sync_manager_types.py against MPACTOR_SERVER and registered_class.py against
 MATHS_HOST with each, two interpreters at a time; exits 77 (ctest's skip)
 when there is none, 1 when one failed. The image's python3 runs the same
@@ -21,7 +22,9 @@ root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
 found = []
 for exe in sorted(glob.glob(os.path.join(root, "versions", "*", "bin", "python3"))):
     m = re.match(r"(\d+)\.(\d+)", os.path.basename(os.path.dirname(os.path.dirname(exe))))
-    if m and (int(m.group(1)), int(m.group(2))) >= (3, 8):
+    # The version running this script runs the same scripts in tests of
+    # their own: not again here.
+    if m and (3, 8) <= (int(m.group(1)), int(m.group(2))) != sys.version_info[:2]:
         found.append(((int(m.group(1)), int(m.group(2))), m.group(0), exe))
 found = [(version, exe) for _, version, exe in sorted(found)]
 if not found:
