@@ -178,6 +178,8 @@ void python_service::on_accept(acceptor::socket_type sock, std::string peer) {
     sock.close(ignored);
     return;
   }
+  if (!env_.pin(sock))
+    return;
   auto id = python_ids | next_id_++;
   auto conn = std::make_shared<python_connection>(*this, std::move(sock), id, std::move(peer));
   conn->reply_actor(make_reply_actor(env_.sys, conn, [this](stream_connection& sc,

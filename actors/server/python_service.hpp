@@ -62,6 +62,9 @@ public:
     std::function<std::string_view()> authkey;
     std::function<void(const std::string&)> log;
     std::function<bool(const std::string& peer)> may_accept; ///< false: over max_clients
+    /// Moves an accepted socket to the event loop its connection runs on
+    /// (round robin over the I/O threads); false: it could not be moved.
+    std::function<bool(acceptor::socket_type& sock)> pin;
   };
 
   /// Listens on `addr` (its port is set when it was 0).

@@ -351,9 +351,32 @@ struct server::impl final : connection_host {
           return false;
         }
         return true;
-      }};
+      },
+      [this](acceptor::socket_type& sock) { return pin(sock); }};
     python = std::make_unique<python_service>(std::move(env), bind, accept_md5);
     python_addr = bind;
+  }
+
+  // Moves an accepted socket (on loop 0) to the next loop, round robin:
+  // its connection runs there for good. False if it could not be moved
+  // (the socket is closed).
+  bool pin(acceptor::socket_type& sock) {
+    auto k = next_loop++ % loop_count();
+    if (k == 0)
+      return true;
+    boost::system::error_code ec;
+    auto protocol = sock.local_endpoint(ec).protocol();
+    int fd = sock.release(ec);
+    if (ec)
+      return false;
+    acceptor::socket_type moved{loop(k)};
+    moved.assign(protocol, fd, ec);
+    if (ec) {
+      ::close(fd);
+      return false;
+    }
+    sock = std::move(moved);
+    return true;
   }
 
   void on_accept(acceptor::socket_type sock, std::string peer) {
@@ -368,22 +391,8 @@ struct server::impl final : connection_host {
                                          + std::to_string(max) + ")");
       return;
     }
-    auto k = next_loop++ % loop_count();
-    if (k != 0) {
-      // Moves the socket to loop k.
-      boost::system::error_code ec;
-      auto protocol = sock.local_endpoint(ec).protocol();
-      int fd = sock.release(ec);
-      if (ec)
-        return;
-      acceptor::socket_type moved{loop(k)};
-      moved.assign(protocol, fd, ec);
-      if (ec) {
-        ::close(fd);
-        return;
-      }
-      sock = std::move(moved);
-    }
+    if (!pin(sock))
+      return;
     auto id = next_connection++;
     auto conn = std::make_shared<client_connection>(*this, std::move(sock), id, std::move(peer),
                                                     tls.get());
