@@ -23,6 +23,7 @@
 #include <vector>
 
 #include <mpactor/shm/lock.hpp>
+#include <mpactor/shm/locked_arithmetic.hpp>
 #include <mpactor/shm/named_segment.hpp>
 #include <mpactor/shm/operation_guard.hpp>
 #include <mpactor/shm/raw_array.hpp>
@@ -36,7 +37,7 @@ public:
   using value_type = T;
 
   /// One element, read and written under the array's lock.
-  class reference {
+  class reference : public locked_arithmetic<reference, T> {
   public:
     reference(const Array* owner, std::size_t i) : owner_(owner), i_(i) {
       // nop
@@ -57,38 +58,8 @@ public:
 
     reference& operator=(const reference& other) { return *this = T(other); }
 
-    /// Atomic read-modify-write operators; each returns the new value. An
-    /// integer element refuses a floating-point operand at compile time
-    /// (`a[0] += 1.5` does not compile), as Value<int> does: C++ would drop
-    /// the fraction silently, where Python's ctypes array refuses a float.
-    template <class U>
-    T operator+=(U x) {
-      keeps_fraction<U>();
-      return update([&](T& v) { v += static_cast<T>(x); });
-    }
-    template <class U>
-    T operator-=(U x) {
-      keeps_fraction<U>();
-      return update([&](T& v) { v -= static_cast<T>(x); });
-    }
-    template <class U>
-    T operator*=(U x) {
-      keeps_fraction<U>();
-      return update([&](T& v) { v *= static_cast<T>(x); });
-    }
-    template <class U>
-    T operator/=(U x) {
-      keeps_fraction<U>();
-      return update([&](T& v) { v /= static_cast<T>(x); });
-    }
-    template <class U>
-    T operator%=(U x) {
-      keeps_fraction<U>();
-      return update([&](T& v) { v %= static_cast<T>(x); });
-    }
-    T operator++() { return update([](T& v) { ++v; }); }
-    T operator--() { return update([](T& v) { --v; }); }
-
+    /// Applies `fn(T&)` under one hold of the lock; returns the new value
+    /// (and gives the element locked_arithmetic's +=, -=, ... ++, --).
     template <class F>
     T update(F&& fn) {
       operation_guard g{owner_->lock_.data()};
@@ -98,14 +69,6 @@ public:
     }
 
   private:
-    template <class U>
-    static constexpr void keeps_fraction() {
-      static_assert(!(std::is_integral_v<T> && std::is_floating_point_v<U>),
-                    "an integer Array element takes no floating-point operand: the fraction "
-                    "would be dropped; convert it explicitly (static_cast) or use "
-                    "Array<double>");
-    }
-
     const Array* owner_;
     std::size_t i_;
   };

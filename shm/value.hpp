@@ -25,6 +25,7 @@
 #include <type_traits>
 
 #include <mpactor/shm/lock.hpp>
+#include <mpactor/shm/locked_arithmetic.hpp>
 #include <mpactor/shm/named_segment.hpp>
 #include <mpactor/shm/operation_guard.hpp>
 #include <mpactor/shm/raw_value.hpp>
@@ -34,7 +35,7 @@
 namespace mpactor {
 
 template <class T>
-class Value {
+class Value : public locked_arithmetic<Value<T>, T> {
   static_assert(check_shareable<T>());
 
   using block = value_data<T>;
@@ -71,37 +72,11 @@ public:
     return *this;
   }
 
-  /// Atomic read-modify-write operators; each returns the new value. An
-  /// integer Value refuses a floating-point operand at compile time
-  /// (`Value<int> v; v += 1.5;` does not compile): C++ would drop the
-  /// fraction silently, as Python's ctypes c_int refuses a float.
-  template <class U>
-  T operator+=(U x) {
-    keeps_fraction<U>();
-    return update([&](T& v) { v += static_cast<T>(x); });
-  }
-  template <class U>
-  T operator-=(U x) {
-    keeps_fraction<U>();
-    return update([&](T& v) { v -= static_cast<T>(x); });
-  }
-  template <class U>
-  T operator*=(U x) {
-    keeps_fraction<U>();
-    return update([&](T& v) { v *= static_cast<T>(x); });
-  }
-  template <class U>
-  T operator/=(U x) {
-    keeps_fraction<U>();
-    return update([&](T& v) { v /= static_cast<T>(x); });
-  }
-  template <class U>
-  T operator%=(U x) {
-    keeps_fraction<U>();
-    return update([&](T& v) { v %= static_cast<T>(x); });
-  }
-  T operator++() { return update([](T& v) { ++v; }); }
-  T operator--() { return update([](T& v) { --v; }); }
+  /// Atomic read-modify-write operators: +=, -=, *=, /=, %=, ++, -- come
+  /// from locked_arithmetic (each returns the new value; an integer Value
+  /// refuses a floating-point operand at compile time).
+  using locked_arithmetic<Value<T>, T>::operator++;
+  using locked_arithmetic<Value<T>, T>::operator--;
   /// Postfix forms return the old value.
   T operator++(int) { return update([](T& v) { ++v; }) - T(1); }
   T operator--(int) { return update([](T& v) { --v; }) + T(1); }
@@ -156,13 +131,6 @@ public:
   }
 
 private:
-  template <class U>
-  static constexpr void keeps_fraction() {
-    static_assert(!(std::is_integral_v<T> && std::is_floating_point_v<U>),
-                  "an integer Value takes no floating-point operand: the fraction would be "
-                  "dropped; convert it explicitly (static_cast) or use Value<double>");
-  }
-
   Value(std::shared_ptr<block> blk, int)
     : obj_(blk, &blk->value), lock_(std::shared_ptr<lock_data>(blk, &blk->lock)) {
     // nop
