@@ -43,6 +43,20 @@ caf::actor make_reply_actor(caf::actor_system& sys, const std::shared_ptr<stream
   return hdl;
 }
 
+void end_calls(stream_connection& c, std::uint64_t session, object_table& table,
+               session_table& sessions) {
+  for (auto id : c.waited_objects())
+    if (auto a = table.find(id))
+      caf::anon_send(a, cancel_atom::value, c.id());
+  std::set<std::uint64_t> objects;
+  if (session == 0 || !sessions.close(session, objects))
+    return;
+  for (auto id : objects)
+    if (auto a = table.find(id))
+      caf::anon_send(a, release_atom::value, session);
+  table.end_session(session);
+}
+
 bool enqueue_call(stream_connection& c, const caf::actor& actor, std::uint64_t object,
                   bool may_wait, bool wants_reply, std::uint64_t request, std::string method,
                   json body, const caller& who) {

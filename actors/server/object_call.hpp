@@ -23,6 +23,8 @@
 
 #include <mpactor/actors/core/json.hpp>
 #include <mpactor/actors/objects/object_messages.hpp>
+#include <mpactor/actors/runtime/object_table.hpp>
+#include <mpactor/actors/server/session_table.hpp>
 #include <mpactor/actors/server/stream_connection.hpp>
 
 namespace mpactor {
@@ -45,5 +47,11 @@ caf::actor make_reply_actor(caf::actor_system& sys, const std::shared_ptr<stream
 bool enqueue_call(stream_connection& c, const caf::actor& actor, std::uint64_t object,
                   bool may_wait, bool wants_reply, std::uint64_t request, std::string method,
                   json body, const caller& who);
+
+/// Connection `c` closed: the calls it left waiting are cancelled, and when
+/// it was the last connection of `session` (0: it had none), what that
+/// session held (references, lock holds) is given back.
+void end_calls(stream_connection& c, std::uint64_t session, object_table& table,
+               session_table& sessions);
 
 } // namespace mpactor

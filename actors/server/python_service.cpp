@@ -195,18 +195,7 @@ void python_service::on_accept(acceptor::socket_type sock, std::string peer) {
 }
 
 void python_service::closed(python_connection& c) {
-  for (auto id : c.waited_objects())
-    if (auto a = env_.table.find(id))
-      caf::anon_send(a, cancel_atom::value, c.id());
-  if (auto session = c.session()) {
-    std::set<std::uint64_t> objects;
-    if (env_.sessions.close(session, objects)) {
-      for (auto id : objects)
-        if (auto a = env_.table.find(id))
-          caf::anon_send(a, release_atom::value, session);
-      env_.table.end_session(session);
-    }
-  }
+  end_calls(c, c.session(), env_.table, env_.sessions);
   std::shared_ptr<python_connection> keep; // freed outside the lock
   {
     std::lock_guard<std::mutex> guard{mtx_};

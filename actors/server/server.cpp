@@ -189,19 +189,10 @@ struct server::impl final : connection_host {
   }
 
   void closed(client_connection& c) override {
-    for (auto id : c.waited_objects())
-      if (auto a = table.find(id))
-        caf::anon_send(a, cancel_atom::value, c.id());
-    if (c.state() == client_connection::phase::serving) {
-      std::set<std::uint64_t> objects;
-      if (sessions.close(c.session(), objects)) {
-        for (auto id : objects)
-          if (auto a = table.find(id))
-            caf::anon_send(a, release_atom::value, c.session());
-        table.end_session(c.session());
-      }
+    bool serving = c.state() == client_connection::phase::serving;
+    end_calls(c, serving ? c.session() : 0, table, sessions);
+    if (serving)
       log("client " + c.peer() + " disconnected");
-    }
     std::shared_ptr<client_connection> keep; // freed outside the lock
     {
       std::lock_guard<std::mutex> guard{mtx};
