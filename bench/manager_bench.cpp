@@ -23,6 +23,9 @@
 //
 // Run: build/bench/bench_manager [--python PATH-TO-ANCHOR]
 //      (default anchor: bench/python_baseline.py, from the repository's root)
+//      build/bench/bench_manager --pipelined-only ROUNDS
+//      (only pipelined gets against redis-benchmark -P 32, ROUNDS interleaved
+//      rounds, each printed: the row that moves most with the machine's load)
 
 #include <algorithm>
 #include <functional>
@@ -453,6 +456,21 @@ void row(const char* name, double x, const char* unit, const std::string& note) 
 
 } // namespace
 
+// --pipelined-only: interleaved rounds of the pipelined row alone.
+int pipelined_only(const mpactor::SyncManager& m, redis_server& redis, int rounds, long n,
+                   long n_redis) {
+  std::vector<double> mine, theirs;
+  for (int r = 0; r < rounds; ++r) {
+    mine.push_back(mp_dict_pipelined(m, n));
+    theirs.push_back(redis.ready() ? redis_round(redis.port(), n_redis, 32).both() : 0);
+    std::printf("round %d: mpactor %.0f gets/s, redis-benchmark -P 32 %.0f ops/s, %.2fx\n", r + 1,
+                mine.back(), theirs.back(), theirs.back() > 0 ? mine.back() / theirs.back() : 0);
+  }
+  double a = median(mine), b = median(theirs);
+  std::printf("median: mpactor %.0f, redis %.0f, %.2fx\n", a, b, b > 0 ? a / b : 0);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   auto anchor = bench::python_anchor(argc, argv);
   bool have_python = std::ifstream(anchor).good();
@@ -477,6 +495,10 @@ int main(int argc, char** argv) {
 
   redis_server redis;
   auto m = mpactor::Manager();
+
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::string{argv[i]} == "--pipelined-only")
+      return pipelined_only(m, redis, std::atoi(argv[i + 1]), 10 * n_dict, n_redis_pipe);
 
   for (int r = 0; r < rounds; ++r) {
     dict_ops.push_back(mp_dict_child(m, n_dict));

@@ -143,6 +143,11 @@ void connection::call_many(std::vector<batch_call>& calls) {
         req.encode(out);
         open[next++] = 1;
         ++waiting;
+        // The server starts on the first calls while the rest are encoded.
+        if (out.size() >= batch_write_bytes) {
+          sock_.write_bytes(out);
+          out.clear();
+        }
       }
       if (!out.empty())
         sock_.write_bytes(out);
