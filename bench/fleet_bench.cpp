@@ -47,6 +47,8 @@
 namespace {
 
 using bench::clock_type;
+using bench::figures;
+using bench::measured;
 using bench::median;
 using bench::ratio;
 using bench::seconds_since;
@@ -109,51 +111,6 @@ private:
   int go_[2];
   int done_[2];
 };
-
-/// CPU seconds of the children this process has waited for.
-double children_cpu() {
-  rusage u{};
-  getrusage(RUSAGE_CHILDREN, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec)
-         + 1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
-/// CPU seconds of process `pid` so far (user + system, from /proc).
-double process_cpu(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(in, line);
-  auto end_of_name = line.rfind(')');
-  if (end_of_name == std::string::npos)
-    return 0;
-  std::stringstream fields(line.substr(end_of_name + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i)
-    if (i == 14 || i == 15) // utime, stime
-      ticks += std::atof(field.c_str());
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-/// One measurement: operations per second, and CPU microseconds per
-/// operation in the client processes and in the server.
-struct figures {
-  double ops = 0;
-  double client_us = 0;
-  double server_us = 0;
-};
-
-/// Runs `round` (which returns ops/s, 0 on failure, for `ops` operations)
-/// and measures the CPU it cost the children and server `server`.
-template <class Round>
-figures measured(pid_t server, double ops, Round round) {
-  double c0 = children_cpu(), s0 = process_cpu(server);
-  figures f;
-  f.ops = round();
-  f.client_us = (children_cpu() - c0) / ops * 1e6;
-  f.server_us = (process_cpu(server) - s0) / ops * 1e6;
-  return f;
-}
 
 std::string key_of(int proc, long i) { return "k" + std::to_string(proc * 64 + i % 64); }
 

@@ -456,18 +456,27 @@ void row(const char* name, double x, const char* unit, const std::string& note) 
 
 } // namespace
 
-// --pipelined-only: interleaved rounds of the pipelined row alone.
+// --pipelined-only: interleaved rounds of the pipelined row alone, with the
+// CPU each side spent per operation (client + server).
 int pipelined_only(const mpactor::SyncManager& m, redis_server& redis, int rounds, long n,
                    long n_redis) {
   std::vector<double> mine, theirs;
   for (int r = 0; r < rounds; ++r) {
-    mine.push_back(mp_dict_pipelined(m, n));
-    theirs.push_back(redis.ready() ? redis_round(redis.port(), n_redis, 32).both() : 0);
-    std::printf("round %d: mpactor %.0f gets/s, redis-benchmark -P 32 %.0f ops/s, %.2fx\n", r + 1,
-                mine.back(), theirs.back(), theirs.back() > 0 ? mine.back() / theirs.back() : 0);
+    auto a = bench::measured(m.server_pid(), static_cast<double>(n),
+                             [&] { return mp_dict_pipelined(m, n); });
+    bench::figures b;
+    if (redis.ready())
+      b = bench::measured(redis.pid(), 2.0 * static_cast<double>(n_redis),
+                          [&] { return redis_round(redis.port(), n_redis, 32).both(); });
+    mine.push_back(a.ops);
+    theirs.push_back(b.ops);
+    std::printf("round %d: mpactor %.0f gets/s (CPU us/op %.2f+%.2f), redis-benchmark -P 32 %.0f "
+                "ops/s (%.2f+%.2f): %.2fx\n",
+                r + 1, a.ops, a.client_us, a.server_us, b.ops, b.client_us, b.server_us,
+                b.ops > 0 ? a.ops / b.ops : 0);
   }
-  double a = median(mine), b = median(theirs);
-  std::printf("median: mpactor %.0f, redis %.0f, %.2fx\n", a, b, b > 0 ? a / b : 0);
+  double x = median(mine), y = median(theirs);
+  std::printf("median: mpactor %.0f, redis %.0f, %.2fx\n", x, y, y > 0 ? x / y : 0);
   return 0;
 }
 

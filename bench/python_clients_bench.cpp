@@ -52,21 +52,6 @@ std::string loadavg() {
   return a + " " + b + " " + c;
 }
 
-// CPU seconds (user + system, all threads) process `pid` has used.
-double cpu_seconds(pid_t pid) {
-  std::ifstream in{"/proc/" + std::to_string(pid) + "/stat"};
-  std::string line;
-  std::getline(in, line);
-  auto close = line.rfind(')'); // the command name may hold spaces
-  std::istringstream rest{line.substr(close + 2)};
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i)
-    if (i == 14 || i == 15)
-      ticks += std::stod(field);
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 std::string hex(const std::string& bytes) {
   static const char* digits = "0123456789abcdef";
   std::string out;
@@ -123,13 +108,13 @@ run_result run_client(const std::string& script, const std::string& mode, std::u
   auto cmd = "python3 " + script + " " + mode + " 127.0.0.1 " + std::to_string(port) + " "
              + key + " " + rest;
   run_result r;
-  double cpu0 = cpu_seconds(server);
+  double cpu0 = bench::process_cpu(server);
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr || std::fscanf(p, "%lf", &r.rate) != 1)
     r.rate = 0;
   if (p != nullptr && pclose(p) != 0)
     r.rate = 0;
-  r.server_cpu = cpu_seconds(server) - cpu0;
+  r.server_cpu = bench::process_cpu(server) - cpu0;
   return r;
 }
 

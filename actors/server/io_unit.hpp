@@ -7,7 +7,7 @@
 // of waking a scheduler thread: no thread hop between the socket and the
 // object, which is what makes a synchronous call about as fast as a round
 // trip. Actors made runnable by other threads, and actors with more mail
-// than one turn takes, go to the scheduler as usual.
+// than the drain's budget of turns, go to the scheduler as usual.
 
 #include <atomic>
 #include <cstdint>
@@ -35,14 +35,23 @@ public:
       system_->scheduler().enqueue(job); // our reference goes with it
   }
 
-  /// Runs what became runnable on this thread.
+  /// Runs what became runnable on this thread. An actor with more mail
+  /// than one turn takes gets more turns here, up to max_turns for the
+  /// whole drain: a batch of pipelined calls to one object then runs where
+  /// it was read, instead of hopping to a scheduler thread (and its replies
+  /// leave with the batch's other replies); past the budget the scheduler
+  /// takes it, so that this loop's other connections are served.
   void drain() {
+    std::size_t turns = 0;
     while (!runnable_.empty()) {
       auto job = runnable_.front();
       runnable_.pop_front();
       switch (job->resume(this, max_throughput)) {
         case caf::resumable::resume_later:
-          system_->scheduler().enqueue(job);
+          if (++turns < max_turns)
+            runnable_.push_back(job);
+          else
+            system_->scheduler().enqueue(job);
           break;
         case caf::resumable::done:
         case caf::resumable::awaiting_message:
@@ -66,7 +75,8 @@ public:
   }
 
 private:
-  static constexpr std::size_t max_throughput = 64;
+  static constexpr std::size_t max_throughput = 64; // messages per turn
+  static constexpr std::size_t max_turns = 16;      // turns past the first, per drain
   std::thread::id owner_;
   std::deque<caf::resumable*> runnable_;
 };
