@@ -66,6 +66,9 @@ void usage(std::ostream& out) {
       << d.output_hard_limit << " " << d.output_soft_limit << " " << d.output_soft_seconds.count()
       << ")\n"
          "  --io-threads N             event-loop threads (0: one per core)\n"
+         "  --io-poll-us N             microseconds an event-loop thread polls after an\n"
+         "                             event before it sleeps, while CPUs are not\n"
+         "                             contended (100; 0: never)\n"
          "  --python HOST:PORT         also serve Python's multiprocessing.managers\n"
          "                             clients there (port 0: any free port)\n"
          "  --python-no-md5            refuse Python 3.11 and older clients (HMAC-MD5)\n"
@@ -141,6 +144,8 @@ int main(int argc, char** argv) {
       limits.output_soft_seconds = std::chrono::seconds(number(a, value()));
     } else if (a == "--io-threads") {
       limits.io_threads = static_cast<unsigned>(number(a, value()));
+    } else if (a == "--io-poll-us") {
+      limits.io_poll = std::chrono::microseconds(number(a, value()));
     } else if (a == "--tls") {
       tls.certificate_file = value();
       tls.private_key_file = value();

@@ -22,6 +22,7 @@
 #include <mpactor/actors/runtime/object_table.hpp>
 #include <mpactor/actors/server/acceptor.hpp>
 #include <mpactor/actors/server/client_connection.hpp>
+#include <mpactor/actors/server/idle_poller.hpp>
 #include <mpactor/actors/server/io_unit.hpp>
 #include <mpactor/actors/server/manager_service.hpp>
 #include <mpactor/actors/server/object_call.hpp>
@@ -60,6 +61,8 @@ void server_limits::validate() const {
     bad("handshake_timeout must be positive");
   if (output_soft_limit > output_hard_limit)
     bad("output_soft_limit must not exceed output_hard_limit");
+  if (io_poll.count() < 0 || io_poll > std::chrono::milliseconds(10))
+    bad("io_poll must be between 0 and 10 ms");
 }
 
 std::string server_limits::to_string() const {
@@ -69,7 +72,7 @@ std::string server_limits::to_string() const {
       << " handshake_timeout_ms=" << handshake_timeout.count()
       << " output_hard_limit=" << output_hard_limit << " output_soft_limit=" << output_soft_limit
       << " output_soft_seconds=" << output_soft_seconds.count() << " io_threads=" << io_threads
-      << " extra_io_threads=" << extra_io_threads;
+      << " io_poll_us=" << io_poll.count() << " extra_io_threads=" << extra_io_threads;
   return out.str();
 }
 
@@ -90,6 +93,7 @@ struct server::impl final : connection_host {
   boost::asio::io_context ioc{1};
   std::vector<std::unique_ptr<boost::asio::io_context>> more_loops;
   std::atomic<std::size_t> next_loop{0};
+  std::unique_ptr<idle_poller> poller; // how the loops' threads wait (set by serve())
 
   boost::asio::io_context& loop(std::size_t i) { return i == 0 ? ioc : *more_loops[i - 1]; }
   std::size_t loop_count() const { return 1 + more_loops.size(); }
@@ -411,7 +415,7 @@ struct server::impl final : connection_host {
     for (;;) {
       try {
         if (!extra) {
-          ioc.run();
+          poller->run(ioc);
           break;
         }
         // An extra thread ends once it has had nothing to do for 5 s.
@@ -475,6 +479,7 @@ struct server::impl final : connection_host {
     while (!tick_cv.wait_for(guard, std::chrono::milliseconds(250),
                              [&] { return stopping.load(); })) {
       guard.unlock();
+      poller->tick();
       add_thread_if_all_busy();
       for (auto& c : snapshot())
         c->tick(std::chrono::steady_clock::now());
@@ -495,6 +500,7 @@ struct server::impl final : connection_host {
 
   void serve() {
     lim.validate();
+    poller = std::make_unique<idle_poller>(lim.io_poll);
     unsigned n = lim.io_threads != 0 ? lim.io_threads
                                      : std::max(1u, std::thread::hardware_concurrency());
     while (loop_count() < n)
@@ -639,7 +645,10 @@ struct server::impl final : connection_host {
                         {"handshake_timeout_ms", lim.handshake_timeout.count()},
                         {"output_hard_limit", lim.output_hard_limit},
                         {"output_soft_limit", lim.output_soft_limit},
-                        {"output_soft_seconds", lim.output_soft_seconds.count()}}},
+                        {"output_soft_seconds", lim.output_soft_seconds.count()},
+                        {"io_poll_us", lim.io_poll.count()}}},
+            {"io_polling", poller && poller->polling()},
+            {"cpu_pressure_per_mille", poller ? poller->pressure() : -1},
             {"uptime_seconds",
              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}};
   }

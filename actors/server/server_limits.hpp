@@ -54,6 +54,13 @@ struct server_limits {
   /// run on the thread that read them). 0: one per core.
   unsigned io_threads = 0;
 
+  /// How long an I/O thread polls its loop after an event before it
+  /// sleeps, while the machine's CPUs are not contended (see
+  /// idle_poller.hpp): a client's next call is then taken without waking
+  /// the thread. It spends an otherwise idle core while clients call, and
+  /// nothing when they stop. 0: never poll.
+  std::chrono::microseconds io_poll{100};
+
   /// Threads added while every I/O thread has been busy in one call for
   /// 100 ms (a registered C++ method that computes for seconds), so that
   /// other clients are still read and answered; each ends after 5 s idle.

@@ -16,6 +16,9 @@ grep -q "not taken on the command line" "$work/err"
 if "$exe" --host 0.0.0.0 2>"$work/err"; then echo "FAIL: served beyond loopback without a key"; exit 1; fi
 grep -q "without an authkey" "$work/err"
 
+if "$exe" --io-poll-us 20000 2>"$work/err"; then echo "FAIL: a 20 ms poll window was taken"; exit 1; fi
+grep -q "io_poll" "$work/err"
+
 key="secret-$$-$RANDOM"
 printf '%s\n' "$key" > "$work/key"
 # Port 0: the kernel picks a free port (a random pick could collide with
@@ -28,6 +31,7 @@ if [ -z "$port" ] || [ "$port" = 0 ]; then echo "FAIL: no port in the log"; cat 
 
 MPACTOR_AUTHKEY="$key" "$exe" --stats 127.0.0.1:$port > "$work/stats"
 grep -q '"sessions"' "$work/stats"
+grep -q '"io_poll_us": *100' "$work/stats"
 if MPACTOR_AUTHKEY=wrong "$exe" --stats 127.0.0.1:$port 2>"$work/err"; then
   echo "FAIL: a wrong key was accepted"; exit 1
 fi

@@ -1,0 +1,86 @@
+#include <mpactor/actors/server/idle_poller.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <sched.h>
+
+namespace mpactor {
+
+idle_poller::idle_poller(std::chrono::microseconds window, std::string pressure_file)
+  : window_(window), file_(std::move(pressure_file)) {
+  tick(); // the first reading: the gate stays closed until a second one
+}
+
+void idle_poller::run(boost::asio::io_context& ioc) const {
+  using clock = std::chrono::steady_clock;
+  if (window_.count() <= 0) {
+    ioc.run();
+    return;
+  }
+  auto last_event = clock::now();
+  while (!ioc.stopped()) {
+    if (ioc.poll() > 0) {
+      last_event = clock::now();
+      continue;
+    }
+    if (polling() && clock::now() - last_event < window_) {
+      auto before = clock::now();
+      sched_yield();
+      if (clock::now() - before < yield_taken)
+        continue; // nobody else wanted this core: poll again
+    }
+    // Sleep until the next event.
+    if (ioc.run_one() == 0)
+      return;
+    last_event = clock::now();
+  }
+}
+
+std::int64_t idle_poller::some_total(const std::string& text) {
+  std::istringstream in{text};
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("some ", 0) != 0)
+      continue;
+    auto at = line.find("total=");
+    if (at == std::string::npos)
+      return -1;
+    char* end = nullptr;
+    auto v = std::strtoll(line.c_str() + at + 6, &end, 10);
+    return end != line.c_str() + at + 6 && v >= 0 ? v : -1;
+  }
+  return -1;
+}
+
+void idle_poller::tick() {
+  if (window_.count() <= 0)
+    return;
+  std::ifstream in{file_};
+  std::stringstream text;
+  text << in.rdbuf();
+  auto total = some_total(text.str());
+  auto now = std::chrono::steady_clock::now();
+  if (total < 0) { // no pressure information: never poll
+    open_ = false;
+    pressure_ = -1;
+    last_total_ = -1;
+    return;
+  }
+  if (last_total_ >= 0 && total >= last_total_) {
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(now - last_at_).count();
+    if (us > 0) {
+      auto per_mille = static_cast<int>((total - last_total_) * 1000 / us);
+      pressure_ = per_mille;
+      if (per_mille > close_above)
+        open_ = false;
+      else if (per_mille < open_below)
+        open_ = true;
+    }
+  }
+  last_total_ = total;
+  last_at_ = now;
+}
+
+} // namespace mpactor

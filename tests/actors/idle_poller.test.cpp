@@ -1,0 +1,119 @@
+// idle_poller: how an I/O thread waits for events. It polls only while the
+// kernel reports little CPU pressure (read from a file, here a fake one),
+// never without that information, and its loop runs every handler and
+// returns when the io_context stops, polling or not.
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include <boost/asio/post.hpp>
+
+#include <mpactor/actors/server/idle_poller.hpp>
+#include <mpactor/actors/server/server_limits.hpp>
+#include <mpactor/shm/error.hpp>
+
+using mpactor::idle_poller;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string pressure_text(long long some_total) {
+  return "some avg10=0.00 avg60=0.00 avg300=0.00 total=" + std::to_string(some_total)
+         + "\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n";
+}
+
+struct fake_pressure {
+  std::string path = "/tmp/mpactor_pressure_" + std::to_string(::getpid());
+  ~fake_pressure() { std::remove(path.c_str()); }
+  void write(const std::string& text) const {
+    std::ofstream out{path, std::ios::trunc};
+    out << text;
+  }
+};
+
+// Runs `poller` on a loop fed by another thread; every posted handler runs
+// and run() returns once the loop is stopped.
+void runs_all_and_stops(const idle_poller& poller) {
+  boost::asio::io_context ioc{1};
+  auto guard = boost::asio::make_work_guard(ioc);
+  std::atomic<int> ran{0};
+  std::thread loop{[&] { poller.run(ioc); }};
+  for (int i = 0; i < 2000; ++i)
+    boost::asio::post(ioc, [&] { ++ran; });
+  boost::asio::post(ioc, [&] { ioc.stop(); });
+  loop.join(); // a run() that did not return would hang here (ctest's timeout)
+  CHECK(ran.load() == 2000);
+}
+
+} // namespace
+
+TEST_CASE("idle_poller reads the stalled total of the 'some' line of a pressure file") {
+  CHECK(idle_poller::some_total(pressure_text(123456789)) == 123456789);
+  CHECK(idle_poller::some_total("full avg10=0.00 total=5\nsome avg10=1.00 total=77\n") == 77);
+  CHECK(idle_poller::some_total("") == -1);
+  CHECK(idle_poller::some_total("some avg10=0.00 avg60=0.00\n") == -1);
+  CHECK(idle_poller::some_total("some avg10=0.00 total=x\n") == -1);
+  CHECK(idle_poller::some_total("some avg10=0.00 total=-5\n") == -1);
+}
+
+TEST_CASE("idle_poller polls while CPU pressure is low and stops when it rises") {
+  fake_pressure file;
+  file.write(pressure_text(1000));
+  idle_poller poller{100us, file.path};
+  CHECK_FALSE(poller.polling()); // one reading is no rate yet
+  file.write(pressure_text(1000)); // no task waited since
+  poller.tick();
+  CHECK(poller.polling());
+  CHECK(poller.pressure() == 0);
+  // Tasks waited for a CPU all the time (far more than any elapsed time).
+  file.write(pressure_text(1000 + 1'000'000'000'000LL));
+  poller.tick();
+  CHECK_FALSE(poller.polling());
+  CHECK(poller.pressure() > idle_poller::close_above);
+  file.write(pressure_text(1000 + 1'000'000'000'000LL));
+  poller.tick();
+  CHECK(poller.polling());
+}
+
+TEST_CASE("idle_poller never polls without pressure information or with a window of 0") {
+  idle_poller missing{100us, "/nonexistent/pressure/cpu"};
+  missing.tick();
+  missing.tick();
+  CHECK_FALSE(missing.polling());
+  CHECK(missing.pressure() == -1);
+
+  fake_pressure file;
+  file.write(pressure_text(0));
+  idle_poller off{0us, file.path};
+  off.tick();
+  CHECK_FALSE(off.polling());
+}
+
+TEST_CASE("idle_poller's loop runs every handler and returns when stopped, polling or not") {
+  fake_pressure file;
+  file.write(pressure_text(0));
+  idle_poller polling{10ms, file.path};
+  polling.tick();
+  REQUIRE(polling.polling());
+  runs_all_and_stops(polling);
+
+  idle_poller sleeping{0us, file.path};
+  runs_all_and_stops(sleeping);
+}
+
+TEST_CASE("server_limits refuses an io_poll window above 10 ms or below 0") {
+  mpactor::server_limits lim;
+  CHECK(lim.io_poll == 100us);
+  CHECK(lim.to_string().find("io_poll_us=100") != std::string::npos);
+  lim.io_poll = 20ms;
+  CHECK_THROWS_AS(lim.validate(), mpactor::ValueError);
+  lim.io_poll = -1us;
+  CHECK_THROWS_AS(lim.validate(), mpactor::ValueError);
+  lim.io_poll = 0us;
+  CHECK_NOTHROW(lim.validate());
+}
