@@ -64,6 +64,25 @@ connection::connection(const Address& addr, const std::string& authkey,
   }
 }
 
+namespace {
+
+// Runs `f`; a lost connection or a garbled stream marks the connection
+// broken, and reaches the caller as ConnectionError.
+template <class F>
+auto breaking(bool& broken, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const ConnectionError&) {
+    broken = true;
+    throw;
+  } catch (const protocol_error& e) {
+    broken = true;
+    throw ConnectionError(std::string{"protocol error: "} + e.what());
+  }
+}
+
+} // namespace
+
 std::uint64_t connection::write_frame(frame_kind kind, std::uint64_t object,
                                       const std::string& method, json args) {
   wire_frame req;
@@ -77,7 +96,7 @@ std::uint64_t connection::write_frame(frame_kind kind, std::uint64_t object,
   } catch (const ConnectionError&) {
     broken_ = true;
     throw;
-  }
+  } // a protocol_error here (a method name too long) sent nothing: the link is fine
   return req.request;
 }
 
@@ -128,7 +147,7 @@ void connection::call_many(std::vector<batch_call>& calls) {
     }
     return true;
   };
-  try {
+  breaking(broken_, [&] {
     wire_frame req;
     req.kind = frame_kind::call;
     while (next < calls.size() || waiting > 0) {
@@ -162,13 +181,7 @@ void connection::call_many(std::vector<batch_call>& calls) {
         if (auto f = sock_.read(clock::now()))
           take(*f);
     }
-  } catch (const ConnectionError&) {
-    broken_ = true;
-    throw;
-  } catch (const protocol_error& e) {
-    broken_ = true;
-    throw ConnectionError(std::string{"protocol error: "} + e.what());
-  }
+  });
 }
 
 // Reads the replies of every earlier send() (they come first on this
@@ -215,7 +228,7 @@ wire_frame connection::next_frame() {
 // Reads until the reply to `request` (0: until the oldest send is settled).
 json connection::wait_for(std::uint64_t request) {
   auto oldest = in_flight_.empty() ? 0 : in_flight_.front();
-  try {
+  return breaking(broken_, [&]() -> json {
     for (;;) {
       auto frame = next_frame();
       auto* f = &frame;
@@ -234,13 +247,7 @@ json connection::wait_for(std::uint64_t request) {
       }
       throw protocol_error("unexpected frame in reply");
     }
-  } catch (const ConnectionError&) {
-    broken_ = true;
-    throw;
-  } catch (const protocol_error& e) {
-    broken_ = true;
-    throw ConnectionError(std::string{"protocol error: "} + e.what());
-  }
+  });
 }
 
 void connection::notify(std::uint64_t object, const std::string& method, json args) {
