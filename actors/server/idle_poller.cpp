@@ -1,5 +1,6 @@
 #include <mpactor/actors/server/idle_poller.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -21,11 +22,18 @@ void idle_poller::run(boost::asio::io_context& ioc) const {
   }
   auto last_event = clock::now();
   while (!ioc.stopped()) {
+    if (!polling()) {
+      // As ioc.run(): handle the next event, sleeping until there is one.
+      if (ioc.run_one() == 0)
+        return;
+      last_event = clock::now();
+      continue;
+    }
     if (ioc.poll() > 0) {
       last_event = clock::now();
       continue;
     }
-    if (polling() && clock::now() - last_event < window_) {
+    if (clock::now() - last_event < window_) {
       auto before = clock::now();
       sched_yield();
       if (clock::now() - before < yield_taken)
@@ -71,7 +79,8 @@ void idle_poller::tick() {
   if (last_total_ >= 0 && total >= last_total_) {
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(now - last_at_).count();
     if (us > 0) {
-      auto per_mille = static_cast<int>((total - last_total_) * 1000 / us);
+      // At most all of the time (the file and the clock are read apart).
+      auto per_mille = static_cast<int>(std::min<std::int64_t>((total - last_total_) * 1000 / us, 1000));
       pressure_ = per_mille;
       if (per_mille > close_above)
         open_ = false;
