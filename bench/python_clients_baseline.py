@@ -1,8 +1,9 @@
 """The Python client program of bench_python_clients, and Python's own server.
 
-  python_clients_baseline.py serve KEY
-      Python's SyncManager server on 127.0.0.1 (a free port); prints the
-      port on a line, then serves until killed.
+  python_clients_baseline.py serve KEY [PATH]
+      Python's SyncManager server on 127.0.0.1 (a free port; with PATH, on
+      that Unix socket); prints the port (0 for a path) on a line, then
+      serves until killed.
   python_clients_baseline.py dict HOST PORT KEY PROCS PAIRS
       PROCS client processes share one managed dict; each does PAIRS
       d[k] = i; d[k] on its own key. Prints set+get pairs per second (all
@@ -12,7 +13,9 @@
       one process: q.put(i); q.get() OPS times on a managed Queue. Prints
       put->get round trips per second.
 
-The same program runs against both servers: only HOST PORT differ.
+The same program runs against both servers: only HOST PORT differ. HOST
+"unix" means PORT is the path of a Unix socket (the family Python's own
+managers use by default).
 """
 import multiprocessing as mp
 import sys
@@ -21,7 +24,8 @@ from multiprocessing.managers import SyncManager
 
 
 def manager(host, port, key):
-    m = SyncManager((host, int(port)), authkey=key.encode())
+    address = port if host == "unix" else (host, int(port))
+    m = SyncManager(address, authkey=key.encode())
     m.connect()
     return m
 
@@ -68,17 +72,17 @@ def run_queue(host, port, key, ops):
     print(ops / (time.perf_counter() - t0))
 
 
-def serve(key):
-    m = SyncManager(("127.0.0.1", 0), authkey=key.encode())
+def serve(key, path=None):
+    m = SyncManager(path if path else ("127.0.0.1", 0), authkey=key.encode())
     server = m.get_server()
-    print(server.address[1], flush=True)
+    print(0 if path else server.address[1], flush=True)
     server.serve_forever()
 
 
 if __name__ == "__main__":
     mode, *a = sys.argv[1:]
     if mode == "serve":
-        serve(a[0])
+        serve(*a[:2])
     elif mode == "dict":
         run_dict(a[0], a[1], a[2], int(a[3]), int(a[4]))
     elif mode == "queue":

@@ -19,7 +19,9 @@
 // after: other work on the machine moves these figures.
 //
 // Run: build/bench/bench_python_clients [--script PATH] [--rounds N]
-//        [--procs N] [--pairs N] [--queue-ops N]
+//        [--procs N] [--pairs N] [--queue-ops N] [--unix 1]
+//      (--unix 1: both servers listen on Unix sockets, the family Python's
+//      own managers use by default, instead of 127.0.0.1 TCP)
 //      (default script: bench/python_clients_baseline.py, from the
 //      repository's root, as scripts/bench.sh runs it)
 
@@ -67,7 +69,7 @@ struct python_server {
   pid_t pid = 0;
   std::uint16_t port = 0;
 
-  python_server(const std::string& script, const std::string& key) {
+  python_server(const std::string& script, const std::string& key, const std::string& path) {
     int out[2];
     if (pipe(out) != 0)
       throw mpactor::ProcessError("pipe");
@@ -76,7 +78,10 @@ struct python_server {
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_addclose(&fa, out[0]);
     std::vector<char*> argv{const_cast<char*>("python3"), const_cast<char*>(script.c_str()),
-                            const_cast<char*>("serve"), const_cast<char*>(key.c_str()), nullptr};
+                            const_cast<char*>("serve"), const_cast<char*>(key.c_str())};
+    if (!path.empty())
+      argv.push_back(const_cast<char*>(path.c_str()));
+    argv.push_back(nullptr);
     int rc = posix_spawnp(&pid, "python3", &fa, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     ::close(out[1]);
@@ -84,7 +89,7 @@ struct python_server {
       throw mpactor::ProcessError("cannot start python3");
     FILE* f = fdopen(out[0], "r");
     int p = 0;
-    if (f == nullptr || std::fscanf(f, "%d", &p) != 1 || p <= 0)
+    if (f == nullptr || std::fscanf(f, "%d", &p) != 1 || (p <= 0 && path.empty()))
       throw mpactor::ProcessError("Python's server did not print its port");
     std::fclose(f);
     port = static_cast<std::uint16_t>(p);
@@ -103,10 +108,11 @@ struct run_result {
   double server_cpu = 0;
 };
 
-run_result run_client(const std::string& script, const std::string& mode, std::uint16_t port,
-                      const std::string& key, const std::string& rest, pid_t server) {
-  auto cmd = "python3 " + script + " " + mode + " 127.0.0.1 " + std::to_string(port) + " "
-             + key + " " + rest;
+// `where`: "HOST PORT", or "unix PATH".
+run_result run_client(const std::string& script, const std::string& mode,
+                      const std::string& where, const std::string& key, const std::string& rest,
+                      pid_t server) {
+  auto cmd = "python3 " + script + " " + mode + " " + where + " " + key + " " + rest;
   run_result r;
   double cpu0 = bench::process_cpu(server);
   FILE* p = popen(cmd.c_str(), "r");
@@ -123,6 +129,7 @@ run_result run_client(const std::string& script, const std::string& mode, std::u
 int main(int argc, char** argv) {
   std::string script = "bench/python_clients_baseline.py";
   int rounds = 3, procs = 32, pairs = 5000, queue_ops = 5000;
+  bool unix_sockets = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--script")
@@ -135,6 +142,8 @@ int main(int argc, char** argv) {
       pairs = std::stoi(v);
     else if (a == "--queue-ops")
       queue_ops = std::stoi(v);
+    else if (a == "--unix")
+      unix_sockets = v != "0";
   }
   if (access(script.c_str(), R_OK) != 0) {
     std::fprintf(stderr, "bench_python_clients: no %s (run from the repository's root, or "
@@ -143,10 +152,23 @@ int main(int argc, char** argv) {
   }
   auto key = hex(mpactor::random_bytes(16)); // a hex key: it goes on command lines
   std::printf("load average before: %s\n", loadavg().c_str());
+  std::string dir;
+  if (unix_sockets) {
+    char tmpl[] = "/tmp/mpactor-bench-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr)
+      throw mpactor::ProcessError("mkdtemp");
+    dir = tmpl;
+  }
   mpactor::SyncManager ours{mpactor::Address{"127.0.0.1", 0}, key};
-  ours.serve_python(mpactor::Address{"127.0.0.1", 0});
+  ours.serve_python(unix_sockets ? mpactor::Address::unix_socket(dir + "/mpactor.sock")
+                                 : mpactor::Address{"127.0.0.1", 0});
   ours.start();
-  python_server theirs{script, key};
+  python_server theirs{script, key, unix_sockets ? dir + "/python.sock" : std::string{}};
+  auto our_place = unix_sockets ? "unix " + dir + "/mpactor.sock"
+                                : "127.0.0.1 " + std::to_string(ours.python_address().port);
+  auto their_place = unix_sockets ? "unix " + dir + "/python.sock"
+                                  : "127.0.0.1 " + std::to_string(theirs.port);
+  std::printf("transport: %s\n", unix_sockets ? "Unix sockets" : "127.0.0.1 TCP");
 
   struct row {
     const char* name;
@@ -168,9 +190,8 @@ int main(int argc, char** argv) {
   for (auto& r : rows) {
     std::vector<double> a, b, cpu_a, cpu_b;
     for (int i = 0; i < rounds; ++i) {
-      auto x = run_client(script, r.mode, ours.python_address().port, key, r.rest,
-                          ours.server_pid());
-      auto y = run_client(script, r.mode, theirs.port, key, r.rest, theirs.pid);
+      auto x = run_client(script, r.mode, our_place, key, r.rest, ours.server_pid());
+      auto y = run_client(script, r.mode, their_place, key, r.rest, theirs.pid);
       a.push_back(x.rate);
       b.push_back(y.rate);
       cpu_a.push_back(x.server_cpu);
@@ -203,5 +224,10 @@ int main(int argc, char** argv) {
   }
   std::printf("load average after: %s\n", loadavg().c_str());
   ours.shutdown();
+  if (unix_sockets) {
+    ::unlink((dir + "/mpactor.sock").c_str());
+    ::unlink((dir + "/python.sock").c_str());
+    ::rmdir(dir.c_str());
+  }
   return missed == 0 ? 0 : 1;
 }

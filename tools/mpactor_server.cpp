@@ -70,7 +70,8 @@ void usage(std::ostream& out) {
          "                             event before it sleeps, while CPUs are not\n"
          "                             contended (100; 0: never)\n"
          "  --python HOST:PORT         also serve Python's multiprocessing.managers\n"
-         "                             clients there (port 0: any free port)\n"
+         "                             clients there (port 0: any free port; unix:PATH:\n"
+         "                             a Unix socket, Python's own default)\n"
          "  --python-no-md5            refuse Python 3.11 and older clients (HMAC-MD5)\n"
          "  --shared NAME=TYPE         one object of TYPE (dict, list, Queue, ...) that every\n"
          "                             client gets by creating NAME (repeatable)\n";
@@ -214,12 +215,17 @@ int main(int argc, char** argv) {
     srv.set_limits(limits);
     srv.set_logger([](const std::string& line) { std::cerr << "mpactor-server: " << line << std::endl; });
     if (!python_at.empty()) {
-      auto colon = python_at.rfind(':');
-      if (colon == std::string::npos)
-        throw mpactor::ValueError("--python takes HOST:PORT");
       mpactor::Address py;
-      py.host = python_at.substr(0, colon);
-      py.port = static_cast<std::uint16_t>(number("--python", python_at.substr(colon + 1)));
+      if (python_at.rfind("unix:", 0) == 0) {
+        // Python's own managers listen on a Unix socket by default.
+        py = mpactor::Address::unix_socket(python_at.substr(5));
+      } else {
+        auto colon = python_at.rfind(':');
+        if (colon == std::string::npos)
+          throw mpactor::ValueError("--python takes HOST:PORT or unix:PATH");
+        py.host = python_at.substr(0, colon);
+        py.port = static_cast<std::uint16_t>(number("--python", python_at.substr(colon + 1)));
+      }
       if (random_key)
         throw mpactor::ValueError("--python needs an authkey (MPACTOR_AUTHKEY or --authkey-file): "
                                   "Python clients must know it");
@@ -234,7 +240,10 @@ int main(int argc, char** argv) {
     // After the native line: scripts that wait for this one know both.
     if (!python_at.empty())
       std::cerr << "mpactor-server: serving Python clients on "
-                << srv.python_address().host << ":" << srv.python_address().port << std::endl;
+                << (srv.python_address().is_unix()
+                      ? srv.python_address().to_string()
+                      : srv.python_address().host + ":" + std::to_string(srv.python_address().port))
+                << std::endl;
     srv.serve_forever();
     running = nullptr;
     std::cerr << "mpactor-server: stopped" << std::endl;

@@ -191,7 +191,7 @@ void BaseManager::serve_python(const Address& bind, bool accept_md5) {
   if (st_->process)
     throw ProcessError("serve_python() after start(): the server is already running; call it "
                        "before start()");
-  if (bind.host.empty())
+  if (bind.host.empty() && !bind.is_unix())
     throw ValueError("serve_python() needs a host to bind (\"127.0.0.1\" for this machine)");
   st_->python_on = true;
   if (st_->local_server) {

@@ -45,4 +45,24 @@ grep -q "disconnected" "$work/log"
 grep -q "refused" "$work/log"
 grep -q "stopped" "$work/log"
 if grep -q "$key" "$work/log"; then echo "FAIL: the key was logged"; exit 1; fi
+
+# Python clients on a Unix socket (--python unix:PATH), the family Python's
+# own managers use by default.
+if command -v python3 >/dev/null; then
+  MPACTOR_AUTHKEY="$key" "$exe" --port 0 --python "unix:$work/py.sock" 2>"$work/pylog" &
+  server=$!
+  for _ in $(seq 1 200); do grep -q "serving Python clients" "$work/pylog" && break; sleep 0.025; done
+  grep -q "serving Python clients on unix:$work/py.sock" "$work/pylog"
+  KEY="$key" SOCK="$work/py.sock" python3 - <<'PY'
+import os
+from multiprocessing.managers import SyncManager
+m = SyncManager(os.environ["SOCK"], authkey=os.environ["KEY"].encode())
+m.connect()
+d = m.dict()
+d["over"] = ("a", "unix", "socket")
+assert d["over"] == ("a", "unix", "socket"), d["over"]
+PY
+  kill -TERM $server
+  wait $server
+fi
 echo PASS
