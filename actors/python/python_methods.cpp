@@ -396,7 +396,7 @@ native_call map_call(const std::string& type, const std::string& m, const json& 
     c.method = std::move(method);
     c.args = std::move(args);
     c.shape = shape;
-    return c;
+    return std::move(c); // each use returns at once: no deep copy of the arguments
   };
   auto key = [&] {
     c.arg = need(a, k, 0, "key", m);

@@ -56,6 +56,14 @@ object_table::target object_table::find_call(std::uint64_t id, const std::string
   return {e.actor, e.state != nullptr && e.state->may_wait(method)};
 }
 
+object_table::view object_table::view_of(std::uint64_t id) const {
+  std::shared_lock<std::shared_mutex> guard{mtx_};
+  auto it = objects_.find(id);
+  if (it == objects_.end())
+    return {};
+  return {it->second.actor, it->second.type_id, it->second.state};
+}
+
 std::shared_ptr<const managed_object> object_table::state_of(std::uint64_t id) const {
   std::shared_lock<std::shared_mutex> guard{mtx_};
   auto it = objects_.find(id);

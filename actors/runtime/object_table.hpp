@@ -46,6 +46,15 @@ public:
   };
   target find_call(std::uint64_t id, const std::string& method) const;
 
+  /// All a Python call needs of `id` in one lookup (it maps its method by
+  /// the type, then asks the state whether the mapped method may wait).
+  struct view {
+    caf::actor actor; ///< invalid if there is no such object
+    std::string type_id;
+    std::shared_ptr<const managed_object> state;
+  };
+  view view_of(std::uint64_t id) const;
+
   /// The state of `id` (null if there is none, or it has none).
   std::shared_ptr<const managed_object> state_of(std::uint64_t id) const;
 

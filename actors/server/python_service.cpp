@@ -232,8 +232,9 @@ void python_service::handle(python_connection& c, std::string_view message) {
     auto& r = py_payload(request);
     if (!is_py(request, "tuple") || r.size() != 4 || !r[1].is_string())
       throw TypeError("a request is (ident, methodname, args, kwds)");
+    static const json no_kwds = json::object();
     auto& args = r[2];
-    auto kwds = is_py_dict(r[3]) ? r[3] : json::object();
+    const auto& kwds = is_py_dict(r[3]) ? r[3] : no_kwds;
     if (r[0].is_null())
       control(c, r[1].get<std::string>(), args, kwds);
     else
@@ -317,13 +318,12 @@ void python_service::control(python_connection& c, const std::string& m, const j
 void python_service::call(python_connection& c, const std::string& ident, const std::string& m,
                           const json& args, const json& kwds) {
   auto id = object_id(ident);
-  auto actor = env_.table.find(id);
-  if (!actor)
+  auto obj = env_.table.view_of(id);
+  if (!obj.actor)
     throw RemoteError("no managed object with id " + ident + " (it was freed)");
   if (c.session() == 0)
     c.session(env_.sessions.open(std::string{"\0python/", 8} + std::to_string(c.id())));
-  auto type = env_.table.type_of(id);
-  auto nc = map_call(type, m, args, kwds);
+  auto nc = map_call(obj.type_id, m, args, kwds);
   auto& ledger = *c.ledger();
   if (ledger.pending.load() >= env_.limits.max_pending_calls)
     throw RemoteError("too many pending calls on this connection");
@@ -333,8 +333,8 @@ void python_service::call(python_connection& c, const std::string& ident, const 
   nc.object = id;
   c.pending(request, std::move(nc));
   caller who{c.session(), c.id(), c.id()};
-  bool may_wait = env_.table.find_call(id, method).may_wait;
-  if (enqueue_call(c, actor, id, may_wait, true, request, std::move(method), std::move(body),
+  bool may_wait = obj.state != nullptr && obj.state->may_wait(method);
+  if (enqueue_call(c, obj.actor, id, may_wait, true, request, std::move(method), std::move(body),
                    who))
     env_.sessions.note_object(c.session(), id);
 }
