@@ -220,6 +220,14 @@ int main(int argc, char** argv) {
     std::printf("%-28s %8.0f %-5s %8.0f %-5s %9s  %-16s %.1f / %.1f\n", name.c_str(), x, r.unit, y,
                 r.unit, bench::ratio("", x, y).c_str(), goal,
                 bench::median(cpu_a) / ops * 1e6, bench::median(cpu_b) / ops * 1e6);
+    // The rounds themselves: on a small shared machine they spread widely.
+    std::string spread = "  rounds: mpactor";
+    for (double v : a)
+      spread += " " + std::to_string(static_cast<long>(v));
+    spread += "; Python";
+    for (double v : b)
+      spread += " " + std::to_string(static_cast<long>(v));
+    std::printf("%s\n", spread.c_str());
     std::fflush(stdout);
   }
   std::printf("load average after: %s\n", loadavg().c_str());
