@@ -1,7 +1,8 @@
 // idle_poller: how an I/O thread waits for events. It polls only while the
 // kernel reports little CPU pressure (read from a file, here a fake one),
 // never without that information, and its loop runs every handler and
-// returns when the io_context stops, polling or not.
+// returns when the io_context stops, polling or not. And a real server
+// stops polling while other processes keep every CPU busy.
 
 #include <catch2/catch.hpp>
 
@@ -11,11 +12,21 @@
 #include <string>
 #include <thread>
 
+#include <csignal>
+#include <vector>
+
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <boost/asio/post.hpp>
 
 #include <mpactor/actors/server/idle_poller.hpp>
 #include <mpactor/actors/server/server_limits.hpp>
+#include <mpactor/mpactor.hpp>
 #include <mpactor/shm/error.hpp>
+
+#include "eventually.hpp"
 
 using mpactor::idle_poller;
 using namespace std::chrono_literals;
@@ -117,4 +128,54 @@ TEST_CASE("server_limits refuses an io_poll window above 10 ms or below 0") {
   CHECK_THROWS_AS(lim.validate(), mpactor::ValueError);
   lim.io_poll = 0us;
   CHECK_NOTHROW(lim.validate());
+}
+
+TEST_CASE("A server's I/O threads stop polling while other processes keep every CPU busy") {
+  if (!std::ifstream{"/proc/pressure/cpu"}.good()) {
+    WARN("no /proc/pressure/cpu here: a server never polls, nothing to check");
+    return;
+  }
+  auto m = mpactor::Manager();
+  auto d = m.dict();
+  d.set("k", 1);
+  // Two readings of the pressure make a rate: until then the gate is shut.
+  REQUIRE(mpactor_test::eventually(
+    [&] { return m.stats().value("cpu_pressure_per_mille", -1) >= 0; }, 10s));
+  INFO("polling before the busy processes: " << m.stats().value("io_polling", false));
+  // One busy process more than there are cores (so one always waits),
+  // killed when this scope ends (also by a failed check) and when this
+  // process dies.
+  struct busy_processes {
+    std::vector<pid_t> pids;
+    ~busy_processes() {
+      for (auto pid : pids)
+        ::kill(pid, SIGKILL);
+      for (auto pid : pids)
+        ::waitpid(pid, nullptr, 0);
+    }
+  } hogs;
+  auto cores = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < cores + 1; ++i) {
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      volatile unsigned long spin = 0;
+      for (;;)
+        spin = spin + 1;
+    }
+    hogs.pids.push_back(pid);
+  }
+  int pressure = -1;
+  bool closed = mpactor_test::eventually(
+    [&] {
+      d.set("k", d.get<int>("k") + 1); // the server still answers
+      auto st = m.stats();
+      pressure = st.value("cpu_pressure_per_mille", -1);
+      return pressure > idle_poller::close_above && !st.value("io_polling", true);
+    },
+    10s);
+  INFO("CPU pressure at the end, per mille: " << pressure);
+  CHECK(closed);
+  CHECK(d.get<int>("k") > 1);
 }
