@@ -338,6 +338,20 @@ double mp_dict_actor(const mpactor::SyncManager& m, long n) {
   return n / d.get<double>("secs");
 }
 
+// Runs a producer and a consumer process to their end; items/s from `t0`.
+// `lost`: the consumer counted (in `done`) fewer or more than `n` items.
+template <class Done>
+double items_per_second(mpactor::Process& prod, mpactor::Process& cons, Done& done, long n,
+                        clock_type::time_point t0, bool& lost) {
+  prod.start();
+  cons.start();
+  prod.join();
+  cons.join();
+  double s = seconds_since(t0);
+  lost |= done.get().template get<long>() != n;
+  return n / s;
+}
+
 // Queue: 1 producer process -> 1 consumer process; items/s (start to both joined).
 double mp_queue(const mpactor::SyncManager& m, long n, bool& lost) {
   auto q = m.Queue();
@@ -355,13 +369,7 @@ double mp_queue(const mpactor::SyncManager& m, long n, bool& lost) {
       ++k;
     done.set(k);
   });
-  prod.start();
-  cons.start();
-  prod.join();
-  cons.join();
-  double s = seconds_since(t0);
-  lost |= done.get().get<long>() != n;
-  return n / s;
+  return items_per_second(prod, cons, done, n, t0, lost);
 }
 
 // Queue with batches: the producer puts `batch` items per put_many, the
@@ -393,13 +401,7 @@ double mp_queue_batched(const mpactor::SyncManager& m, long n, std::size_t batch
       }
     done.set(k);
   });
-  prod.start();
-  cons.start();
-  prod.join();
-  cons.join();
-  double s = seconds_since(t0);
-  lost |= done.get().get<long>() != n;
-  return n / s;
+  return items_per_second(prod, cons, done, n, t0, lost);
 }
 
 // Create + drop one managed dict; microseconds per object. The drops are
