@@ -33,7 +33,7 @@ def manager(host, port, key):
 def dict_client(d, me, pairs, ready):
     key = f"k{me}"
     d[key] = 0  # the connection is made before the clock starts
-    ready.wait()
+    ready.wait(timeout=120)
     for i in range(pairs):
         d[key] = i
         d[key]
@@ -48,7 +48,8 @@ def run_dict(host, port, key, procs, pairs):
     children = [ctx.Process(target=dict_client, args=(d, i, pairs, ready)) for i in range(procs)]
     for c in children:
         c.start()
-    ready.wait()
+    # A client that failed before it got here breaks the run, not hangs it.
+    ready.wait(timeout=120)
     t0 = time.perf_counter()
     for c in children:
         c.join()

@@ -12,6 +12,14 @@
 // (python3 from PATH). Both serve on 127.0.0.1 TCP. Figures are medians of
 // interleaved rounds (mpactor, Python, mpactor, ...), in set+get pairs or
 // put->get round trips per second of all client processes together.
+// The floor column (N processes only) is bench/python_floor_server.hpp: the
+// least any server of these clients must do (one thread reading,
+// authenticating and answering with one dict). With N client processes on
+// a small machine the clients' own CPU bounds throughput: floor/Python is
+// then the most any server design could show here, and mpactor/floor what
+// mpactor's design costs on top of the floor. (One client process is bound
+// by latency instead, where the floor, which sleeps between calls, is no
+// bound.)
 // The last column is the CPU time each server spent per pair or round trip
 // (user + system, all its threads): on a small machine the client processes
 // compete with the server for the cores, so the throughput ratio stays
@@ -41,6 +49,7 @@
 #include <mpactor/actors/wire/handshake.hpp>
 #include <mpactor/mpactor.hpp>
 
+#include "python_floor_server.hpp"
 #include "side_by_side.hpp"
 
 extern char** environ;
@@ -159,6 +168,8 @@ int main(int argc, char** argv) {
       throw mpactor::ProcessError("mkdtemp");
     dir = tmpl;
   }
+  // Forked before anything starts a thread.
+  bench::python_floor_server floor{key, unix_sockets ? dir + "/floor.sock" : std::string{}};
   mpactor::SyncManager ours{mpactor::Address{"127.0.0.1", 0}, key};
   ours.serve_python(unix_sockets ? mpactor::Address::unix_socket(dir + "/mpactor.sock")
                                  : mpactor::Address{"127.0.0.1", 0});
@@ -166,6 +177,8 @@ int main(int argc, char** argv) {
   python_server theirs{script, key, unix_sockets ? dir + "/python.sock" : std::string{}};
   auto our_place = unix_sockets ? "unix " + dir + "/mpactor.sock"
                                 : "127.0.0.1 " + std::to_string(ours.python_address().port);
+  auto floor_place = unix_sockets ? "unix " + dir + "/floor.sock"
+                                  : "127.0.0.1 " + std::to_string(floor.port);
   auto their_place = unix_sockets ? "unix " + dir + "/python.sock"
                                   : "127.0.0.1 " + std::to_string(theirs.port);
   std::printf("transport: %s\n", unix_sockets ? "Unix sockets" : "127.0.0.1 TCP");
@@ -175,20 +188,23 @@ int main(int argc, char** argv) {
     std::string mode, rest;
     const char* unit;
     double goal;
+    bool floored; // also against the floor server
   };
   // Each process of the 32 does fewer pairs: Python's server takes seconds.
   int pairs_each = std::max(1, pairs / 10);
   std::vector<row> rows{
-    {"dict set+get, 1 process", "dict", "1 " + std::to_string(pairs), "pair/s", 1.3},
+    {"dict set+get, 1 process", "dict", "1 " + std::to_string(pairs), "pair/s", 1.3, false},
     {"dict set+get, N processes", "dict",
-     std::to_string(procs) + " " + std::to_string(pairs_each), "pair/s", 3.0},
-    {"Queue put->get, 1 process", "queue", std::to_string(queue_ops), "trip/s", 0},
+     std::to_string(procs) + " " + std::to_string(pairs_each), "pair/s", 3.0, true},
+    {"Queue put->get, 1 process", "queue", std::to_string(queue_ops), "trip/s", 0, false},
   };
-  std::printf("%-28s %14s %14s %9s  %-16s %s\n", "Python client program", "mpactor",
-              "Python server", "ratio", "goal", "server CPU us/op (mpactor / Python)");
+  std::printf("%-28s %14s %14s %9s  %-16s %14s %9s %9s  %s\n", "Python client program",
+              "mpactor", "Python server", "ratio", "goal", "floor", "floor/Py", "mp/floor",
+              "server CPU us/op (mpactor / Python / floor)");
   int missed = 0;
   for (auto& r : rows) {
-    std::vector<double> a, b, cpu_a, cpu_b;
+    std::vector<double> a, b, f, cpu_a, cpu_b, cpu_f;
+    bool floored = r.floored;
     for (int i = 0; i < rounds; ++i) {
       auto x = run_client(script, r.mode, our_place, key, r.rest, ours.server_pid());
       auto y = run_client(script, r.mode, their_place, key, r.rest, theirs.pid);
@@ -196,8 +212,13 @@ int main(int argc, char** argv) {
       b.push_back(y.rate);
       cpu_a.push_back(x.server_cpu);
       cpu_b.push_back(y.server_cpu);
+      if (floored) {
+        auto z = run_client(script, r.mode, floor_place, key, r.rest, floor.pid);
+        f.push_back(z.rate);
+        cpu_f.push_back(z.server_cpu);
+      }
     }
-    double x = bench::median(a), y = bench::median(b);
+    double x = bench::median(a), y = bench::median(b), z = bench::median(f);
     // Operations of one run: what the rate counts (pairs count as one).
     double ops = 0;
     {
@@ -217,15 +238,29 @@ int main(int argc, char** argv) {
                     y > 0 && x / y < r.goal ? " MISSED" : "");
     if (r.goal > 0 && y > 0 && x / y < r.goal)
       ++missed;
-    std::printf("%-28s %8.0f %-5s %8.0f %-5s %9s  %-16s %.1f / %.1f\n", name.c_str(), x, r.unit, y,
-                r.unit, bench::ratio("", x, y).c_str(), goal,
+    std::string floor_cols = "             -         -         -";
+    if (floored) {
+      char cols[96];
+      std::snprintf(cols, sizeof cols, "%8.0f %-5s %9s %9s", z, r.unit,
+                    bench::ratio("", z, y).c_str(), bench::ratio("", x, z).c_str());
+      floor_cols = cols;
+    }
+    std::printf("%-28s %8.0f %-5s %8.0f %-5s %9s  %-16s %s  %.1f / %.1f", name.c_str(), x, r.unit,
+                y, r.unit, bench::ratio("", x, y).c_str(), goal, floor_cols.c_str(),
                 bench::median(cpu_a) / ops * 1e6, bench::median(cpu_b) / ops * 1e6);
+    if (floored)
+      std::printf(" / %.1f", bench::median(cpu_f) / ops * 1e6);
+    std::printf("\n");
     // The rounds themselves: on a small shared machine they spread widely.
     std::string spread = "  rounds: mpactor";
     for (double v : a)
       spread += " " + std::to_string(static_cast<long>(v));
     spread += "; Python";
     for (double v : b)
+      spread += " " + std::to_string(static_cast<long>(v));
+    if (floored)
+      spread += "; floor";
+    for (double v : f)
       spread += " " + std::to_string(static_cast<long>(v));
     std::printf("%s\n", spread.c_str());
     std::fflush(stdout);
@@ -235,6 +270,7 @@ int main(int argc, char** argv) {
   if (unix_sockets) {
     ::unlink((dir + "/mpactor.sock").c_str());
     ::unlink((dir + "/python.sock").c_str());
+    ::unlink((dir + "/floor.sock").c_str());
     ::rmdir(dir.c_str());
   }
   return missed == 0 ? 0 : 1;
