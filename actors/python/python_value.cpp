@@ -16,6 +16,8 @@ namespace mpactor::python {
 
 namespace {
 
+constexpr std::string_view tag_name{tag_key}, payload_name{payload_key};
+
 constexpr std::string_view kinds[] = {"int",   "tuple", "dict",  "set",   "frozenset", "bytearray",
                                       "slice", "range", "token", "proxy", "exception"};
 
@@ -54,24 +56,44 @@ json::array_t unique_items(json::array_t items) {
 
 } // namespace
 
+// Tagged values are on every Python call's path (a request is a tuple):
+// they are built and recognised by the object's two members in key order
+// ("__py__" sorts before "v"), not by lookups.
 json make_tagged(std::string_view kind, json payload) {
-  json out = json::object();
-  out[tag_key] = std::string{kind};
-  out[payload_key] = std::move(payload);
-  return out;
+  json::object_t members;
+  members.emplace_hint(members.end(), tag_key, std::string{kind});
+  members.emplace_hint(members.end(), payload_key, std::move(payload));
+  return json(std::move(members));
 }
 
+namespace {
+
+// The payload member of a tagged value with its kind, or null.
+const json* tagged_payload(const json& value, std::string_view& kind) {
+  if (!value.is_object())
+    return nullptr;
+  const auto& members = value.get_ref<const json::object_t&>();
+  if (members.size() != 2)
+    return nullptr;
+  auto tag = members.begin();
+  auto payload = std::next(tag);
+  if (tag->first != tag_name || payload->first != payload_name || !tag->second.is_string())
+    return nullptr;
+  std::string_view name = tag->second.get_ref<const std::string&>();
+  for (auto k : kinds)
+    if (k == name) {
+      kind = k;
+      return &payload->second;
+    }
+  return nullptr;
+}
+
+} // namespace
+
 std::string_view py_kind(const json& value) {
-  if (!value.is_object() || value.size() != 2)
-    return {};
-  auto tag = value.find(tag_key);
-  if (tag == value.end() || !tag->is_string() || !value.contains(payload_key))
-    return {};
-  const auto& name = tag->get_ref<const std::string&>();
-  for (auto kind : kinds)
-    if (kind == name)
-      return kind;
-  return {};
+  std::string_view kind;
+  tagged_payload(value, kind);
+  return kind;
 }
 
 bool is_py(const json& value, std::string_view kind) {
@@ -79,7 +101,9 @@ bool is_py(const json& value, std::string_view kind) {
 }
 
 const json& py_payload(const json& value) {
-  return py_kind(value).empty() ? value : value.at(payload_key);
+  std::string_view kind;
+  auto* payload = tagged_payload(value, kind);
+  return payload != nullptr ? *payload : value;
 }
 
 json py_int(std::string_view decimal) {
