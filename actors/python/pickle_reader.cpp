@@ -107,6 +107,10 @@ public:
     if (pickle.size() > limits_.max_size)
       fail("pickle of " + std::to_string(pickle.size()) + " bytes is over the limit of "
            + std::to_string(limits_.max_size));
+    // A manager request (ident, method, args, kwds) fits without growing.
+    nodes_.reserve(16);
+    stack_.reserve(16);
+    memo_dense_.reserve(16);
   }
 
   json run() {
@@ -266,23 +270,43 @@ private:
 
   // -- memo
 
+  // Python numbers its memo entries 0, 1, 2, ... (MEMOIZE, and BINPUT as
+  // protocol 2 writes it): those keys index a vector; any other key (a
+  // LONG_BINPUT far off) goes to a map, so that no key makes the vector big.
+  static constexpr std::uint64_t dense_keys = 4096;
+
+  std::uint32_t* memo_slot(std::uint64_t key) {
+    if (key < memo_dense_.size())
+      return memo_dense_[key] == no_node ? nullptr : &memo_dense_[key];
+    if (key < dense_keys)
+      return nullptr;
+    auto found = memo_sparse_.find(key);
+    return found == memo_sparse_.end() ? nullptr : &found->second;
+  }
+
   void memo_put(std::uint64_t key, const char* op) {
     auto value = top(op);
-    auto found = memo_.find(key);
-    if (found != memo_.end()) {
-      found->second = value;
+    if (auto* slot = memo_slot(key)) {
+      *slot = value;
       return;
     }
-    if (memo_.size() >= limits_.max_memo)
+    if (memo_size_ >= limits_.max_memo)
       fail("more than " + std::to_string(limits_.max_memo) + " memo entries (max_memo)");
-    memo_.emplace(key, value);
+    ++memo_size_;
+    if (key < dense_keys) {
+      if (key >= memo_dense_.size())
+        memo_dense_.resize(static_cast<std::size_t>(key) + 1, no_node);
+      memo_dense_[key] = value;
+    } else {
+      memo_sparse_.emplace(key, value);
+    }
   }
 
   void memo_get(std::uint64_t key) {
-    auto found = memo_.find(key);
-    if (found == memo_.end())
+    auto* slot = memo_slot(key);
+    if (slot == nullptr)
       fail("memo key " + std::to_string(key) + " is not defined");
-    push(found->second);
+    push(*slot);
   }
 
   // -- opcodes
@@ -595,7 +619,7 @@ private:
         return;
       }
       case 0x91: push(make_container(node_kind::frozenset, pop_mark("FROZENSET"))); return;
-      case 0x94: memo_put(memo_.size(), "MEMOIZE"); return;
+      case 0x94: memo_put(memo_size_, "MEMOIZE"); return;
       case 'q': memo_put(take_u8(), "BINPUT"); return;
       case 'r': memo_put(take_le(4), "LONG_BINPUT"); return;
       case 'h': memo_get(take_u8()); return;  // BINGET
@@ -731,7 +755,9 @@ private:
   std::vector<node> nodes_;
   std::vector<std::uint32_t> stack_;
   std::vector<std::size_t> marks_;
-  std::unordered_map<std::uint64_t, std::uint32_t> memo_;
+  std::vector<std::uint32_t> memo_dense_;                     // no_node: unset
+  std::unordered_map<std::uint64_t, std::uint32_t> memo_sparse_;
+  std::size_t memo_size_ = 0;
   std::vector<bool> on_path_;
   std::size_t emitted_ = 0;
 };
