@@ -1,6 +1,7 @@
 #include <mpactor/actors/server/python_service.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include <caf/all.hpp>
@@ -47,13 +48,31 @@ std::uint64_t object_id(const json& ident) {
 
 } // namespace
 
+namespace {
+
+// `v` with each value inside it (or itself) that `swap` answers replaced by
+// that answer; arrays and objects are walked in place, not copied.
+template <class Swap>
+json rewrite(json v, const Swap& swap) {
+  if (auto r = swap(v))
+    return std::move(*r);
+  if (v.is_array() || v.is_object())
+    for (auto& x : v)
+      x = rewrite(std::move(x), swap);
+  return v;
+}
+
+} // namespace
+
 // A proxy a Python client sent as a value (RebuildProxy) becomes the native
 // reference marker of its object, so that the object that stores it holds a
 // reference (as Python's server keeps a manager-owned proxy's referent);
 // proxies of other servers stay as they are.
-json python_service::to_native(const json& v) const {
-  if (is_py(v, "proxy")) {
-    auto tagged = py_payload(v).value("token", json::object());
+json python_service::to_native(json v) const {
+  return rewrite(std::move(v), [this](const json& x) -> std::optional<json> {
+    if (!is_py(x, "proxy"))
+      return std::nullopt;
+    auto tagged = py_payload(x).value("token", json::object());
     auto& token = py_payload(tagged);
     if (token.is_object() && token.value("id", json{}).is_string()) {
       try {
@@ -65,28 +84,18 @@ json python_service::to_native(const json& v) const {
         // not one of ours
       }
     }
-    return v;
-  }
-  if (v.is_array()) {
-    json out = json::array();
-    for (auto& x : v)
-      out.push_back(to_native(x));
-    return out;
-  }
-  if (v.is_object()) {
-    json out = json::object();
-    for (auto& [k, x] : v.items())
-      out[k] = to_native(x);
-    return out;
-  }
-  return v;
+    return x;
+  });
 }
 
 // A reference marker in a result becomes a proxy the Python client rebuilds
 // (DictProxy, ListProxy, or AutoProxy with the exposed methods), with this
 // listener's address in its token.
-json python_service::to_python(const json& v) const {
-  if (auto t = Token::from_marker(v)) {
+json python_service::to_python(json v) const {
+  return rewrite(std::move(v), [this](const json& x) -> std::optional<json> {
+    auto t = Token::from_marker(x);
+    if (!t)
+      return std::nullopt;
     auto cls = proxy_class(t->type_id);
     json exposed = nullptr;
     if (cls == "AutoProxy")
@@ -94,20 +103,7 @@ json python_service::to_python(const json& v) const {
     return py_proxy(cls, py_token(t->type_id, py_tuple(addr_.host, addr_.port),
                                   std::to_string(t->id)),
                     exposed);
-  }
-  if (v.is_array()) {
-    json out = json::array();
-    for (auto& x : v)
-      out.push_back(to_python(x));
-    return out;
-  }
-  if (v.is_object()) {
-    json out = json::object();
-    for (auto& [k, x] : v.items())
-      out[k] = to_python(x);
-    return out;
-  }
-  return v;
+  });
 }
 
 // The methods an AutoProxy of `native_type` gets (a shared name's object, a
@@ -256,7 +252,7 @@ std::uint64_t python_service::create(const std::string& typeid_, const json& arg
   exposed = exposed_methods(typeid_);
   if (exposed.empty())
     exposed = exposed_of(native.type_id);
-  return env_.service.create(native.type_id, to_native(native.args), references_);
+  return env_.service.create(native.type_id, to_native(std::move(native.args)), references_);
 }
 
 void python_service::control(python_connection& c, const std::string& m, const json& args,
@@ -329,7 +325,7 @@ void python_service::call(python_connection& c, const std::string& ident, const 
     throw RemoteError("too many pending calls on this connection");
   auto request = c.next_request();
   auto method = nc.method;
-  auto body = to_native(nc.args);
+  auto body = to_native(std::move(nc.args));
   nc.object = id;
   c.pending(request, std::move(nc));
   caller who{c.session(), c.id(), c.id()};
@@ -397,7 +393,7 @@ void python_service::respond(python_connection& c, std::uint64_t request,
                                   py_token(t->type_id, nullptr, std::to_string(t->id))));
       return;
     }
-    reply(c, "#RETURN", map_result(*nc, to_python(result)));
+    reply(c, "#RETURN", map_result(*nc, to_python(std::move(result))));
   } catch (const std::exception& e) {
     reply(c, "#ERROR", exception_of(e));
   }

@@ -105,8 +105,8 @@ private:
   std::vector<std::shared_ptr<python_connection>> snapshot() const;
   std::uint64_t make_iterator(const python::native_call& nc, json items);
   std::vector<std::string> exposed_of(const std::string& native_type) const;
-  json to_native(const json& v) const;
-  json to_python(const json& v) const;
+  json to_native(json v) const;
+  json to_python(json v) const;
 
   environment env_;
   bool accept_md5_;
