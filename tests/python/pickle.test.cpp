@@ -290,6 +290,31 @@ TEST_CASE("A value that contains itself is refused", "[python][hostile]") {
   CHECK_THAT(refusal("\x80\x04]\x94]\x94h\0a\x61."), Catch::Contains("cycle")); // a=[b], b=[a]
 }
 
+TEST_CASE("Memo keys near and far are kept apart and counted together", "[python][hostile]") {
+  pickle_reader sut;
+  // MEMOIZE numbers from 0; BINGET reads those back: K 7, MEMOIZE, POP,
+  // K 8, MEMOIZE, POP, BINGET 0, BINGET 1, TUPLE2.
+  CHECK(sut.read(unhex("8004" "4b07" "94" "30" "4b08" "94" "30" "6800" "6801" "86" "2e"))
+        == py_tuple(7, 8));
+  // A far LONG_BINPUT key, as a hostile pickle may send: kept and read
+  // back, and nothing is allocated up to it.
+  CHECK(sut.read(unhex("8002" "4b05" "72ffffff7f" "30" "6affffff7f" "2e")) == 5);
+  // A key within the near range, above the ones put: the gap is undefined.
+  CHECK_THAT(refusal(unhex("8002" "4b05" "7164" "30" "6863" "2e")),
+             Catch::Contains("memo key 99"));
+  // Putting a key again replaces it, and is not a second entry.
+  pickle_limits two;
+  two.max_memo = 2;
+  CHECK(pickle_reader{two}.read(unhex("8002" "4b01" "7103" "30" "4b02" "7103" "30" "6803" "2e"))
+        == 2);
+  CHECK(pickle_reader{two}.read(unhex("8002" "4b01" "7103" "30" "4b02" "7103" "30" "4b03" "7104"
+                                      "30" "6804" "2e"))
+        == 3);
+  // Near and far keys count against one max_memo.
+  CHECK_THAT(refusal(unhex("8002" "4b01" "7100" "4b02" "7200000100" "4b03" "7101" "2e"), two),
+             Catch::Contains("max_memo"));
+}
+
 TEST_CASE("Each limit refuses what is over it and names itself", "[python][hostile]") {
   pickle_limits small;
   small.max_size = 8;
