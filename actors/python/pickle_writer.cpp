@@ -63,6 +63,16 @@ public:
     out_ += STOP;
   }
 
+  // As run(py_tuple(first, second)) writes it.
+  void run_pair(std::string_view first, const json& second) {
+    out_ += PROTO;
+    out_ += static_cast<char>(pickle_writer::protocol);
+    sized(SHORT_BINUNICODE, BINUNICODE, BINUNICODE8, first.data(), first.size());
+    write(second, 1);
+    out_ += static_cast<char>(TUPLE1 + 1);
+    out_ += STOP;
+  }
+
 private:
   void le(std::uint64_t v, int width) {
     for (int i = 0; i < width; ++i)
@@ -344,6 +354,17 @@ void pickle_writer::write(const json& value, std::string& out) const {
   std::string pickle;
   writing{max_depth_, pickle}.run(value);
   out += pickle;
+}
+
+void pickle_writer::write_pair(std::string_view first, const json& second,
+                               std::string& out) const {
+  auto size = out.size();
+  try {
+    writing{max_depth_, out}.run_pair(first, second);
+  } catch (...) {
+    out.resize(size);
+    throw;
+  }
 }
 
 } // namespace mpactor::python

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include <mpactor/actors/core/json.hpp>
 #include <mpactor/actors/python/pickle_limits.hpp>
@@ -38,6 +39,12 @@ public:
 
   /// Appends the pickle of `value` to `out` (which is unchanged on error).
   void write(const json& value, std::string& out) const;
+
+  /// Appends the pickle of the 2-tuple (first, second), the same bytes as
+  /// write(py_tuple(first, second)), without building that tuple (a
+  /// manager's reply, ("#RETURN", result), is not copied). `out` is
+  /// unchanged on error.
+  void write_pair(std::string_view first, const json& second, std::string& out) const;
 
 private:
   std::size_t max_depth_;

@@ -23,18 +23,25 @@ void python_connection::started() {
 }
 
 void python_connection::send_message(std::string_view payload) {
-  std::string bytes;
-  auto n = payload.size();
-  if (n > 0x7fffffff) {
-    bytes.assign("\xff\xff\xff\xff", 4);
-    for (int shift = 56; shift >= 0; shift -= 8)
-      bytes.push_back(static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xff));
-  } else {
-    for (int shift = 24; shift >= 0; shift -= 8)
-      bytes.push_back(static_cast<char>((n >> shift) & 0xff));
-  }
+  std::string bytes(header_room, '\0');
   bytes.append(payload);
-  send_bytes(std::move(bytes));
+  send_framed(std::move(bytes));
+}
+
+void python_connection::send_framed(std::string message) {
+  auto n = static_cast<std::uint64_t>(message.size() - header_room);
+  if (n > 0x7fffffff) {
+    // multiprocessing.connection's long form: -1, then 8 bytes of length.
+    message.replace(0, header_room, "\xff\xff\xff\xff", 4);
+    std::string length;
+    for (int shift = 56; shift >= 0; shift -= 8)
+      length.push_back(static_cast<char>((n >> shift) & 0xff));
+    message.insert(header_room, length);
+  } else {
+    for (int i = 0; i < 4; ++i)
+      message[static_cast<std::size_t>(i)] = static_cast<char>((n >> (24 - 8 * i)) & 0xff);
+  }
+  send_bytes(std::move(message));
 }
 
 void python_connection::received(const char* data, std::size_t n) {

@@ -49,6 +49,13 @@ public:
   /// Sends one message, framed.
   void send_message(std::string_view payload);
 
+  /// Room a message leaves at its front for its length header.
+  static constexpr std::size_t header_room = 4;
+
+  /// Sends one message whose first header_room bytes are room for its
+  /// header (written there, so that a reply is not copied to be framed).
+  void send_framed(std::string message);
+
   bool authenticated() const noexcept override { return authenticated_.load(); }
 
   /// The session of a connection that serves a thread's method calls

@@ -204,13 +204,13 @@ void python_service::closed(python_connection& c) {
 }
 
 void python_service::reply(python_connection& c, const char* kind, const json& value) {
-  std::string bytes;
+  std::string bytes(python_connection::header_room, '\0');
   try {
-    bytes = writer_.write(py_tuple(kind, value));
+    writer_.write_pair(kind, value, bytes);
   } catch (const std::exception& e) {
-    bytes = writer_.write(py_tuple("#UNSERIALIZABLE", std::string{e.what()}));
+    writer_.write_pair("#UNSERIALIZABLE", std::string{e.what()}, bytes);
   }
-  c.send_message(bytes);
+  c.send_framed(std::move(bytes));
 }
 
 void python_service::handle(python_connection& c, std::string_view message) {

@@ -179,6 +179,24 @@ TEST_CASE("Every value is the same after the writer and the reader", "[python]")
   }
 }
 
+TEST_CASE("A reply pair is written as the tuple would be, and not at all on error", "[python]") {
+  pickle_writer writer;
+  for (const auto& [name, value] : pickle_values()) {
+    INFO(name);
+    std::string out = "head";
+    writer.write_pair("#RETURN", value, out);
+    CHECK(out == "head" + writer.write(py_tuple("#RETURN", value)));
+  }
+  std::string long_kind(300, 'k'); // a BINUNICODE, not a SHORT_BINUNICODE
+  std::string out;
+  writer.write_pair(long_kind, 1, out);
+  CHECK(out == writer.write(py_tuple(long_kind, 1)));
+  out = "kept";
+  CHECK_THROWS_AS(writer.write_pair("#RETURN", json{{"__py__", "int"}, {"v", "12x"}}, out),
+                  ValueError);
+  CHECK(out == "kept");
+}
+
 TEST_CASE("A pickled dict with 1, 1.0 and True as keys holds one key", "[python]") {
   // {1: 'a', 1.0: 'b', True: 'c'} as CPython writes it: Python keeps the key 1
   // and the value 'c'.
