@@ -5,27 +5,45 @@
 #include <fstream>
 #include <sstream>
 
+#include <pthread.h>
 #include <sched.h>
 
 namespace mpactor {
 
-idle_poller::idle_poller(std::chrono::microseconds window, std::string pressure_file)
-  : window_(window), file_(std::move(pressure_file)) {
+idle_poller::idle_poller(std::chrono::microseconds window, std::string pressure_file,
+                         bool batch_when_busy)
+  : window_(window), file_(std::move(pressure_file)), batch_(batch_when_busy) {
   tick(); // the first reading: the gate stays closed until a second one
 }
 
+namespace {
+
+// The calling thread's scheduling policy: SCHED_BATCH or SCHED_OTHER (a
+// change any thread may make to itself; a refusal leaves it as it was).
+void run_as_batch(bool batch) {
+  sched_param none{};
+  pthread_setschedparam(pthread_self(), batch ? SCHED_BATCH : SCHED_OTHER, &none);
+}
+
+} // namespace
+
 void idle_poller::run(boost::asio::io_context& ioc) const {
   using clock = std::chrono::steady_clock;
-  if (window_.count() <= 0) {
+  if (window_.count() <= 0 && !batch_) {
     ioc.run();
     return;
   }
+  bool batch = false; // this thread's policy now
   auto last_event = clock::now();
   while (!ioc.stopped()) {
+    if (batching() != batch) {
+      batch = !batch;
+      run_as_batch(batch);
+    }
     if (!polling()) {
       // As ioc.run(): handle the next event, sleeping until there is one.
       if (ioc.run_one() == 0)
-        return;
+        break;
       last_event = clock::now();
       continue;
     }
@@ -41,9 +59,11 @@ void idle_poller::run(boost::asio::io_context& ioc) const {
     }
     // Sleep until the next event.
     if (ioc.run_one() == 0)
-      return;
+      break;
     last_event = clock::now();
   }
+  if (batch)
+    run_as_batch(false);
 }
 
 std::int64_t idle_poller::some_total(const std::string& text) {
@@ -63,15 +83,16 @@ std::int64_t idle_poller::some_total(const std::string& text) {
 }
 
 void idle_poller::tick() {
-  if (window_.count() <= 0)
+  if (window_.count() <= 0 && !batch_)
     return;
   std::ifstream in{file_};
   std::stringstream text;
   text << in.rdbuf();
   auto total = some_total(text.str());
   auto now = std::chrono::steady_clock::now();
-  if (total < 0) { // no pressure information: never poll
+  if (total < 0) { // no pressure information: never poll, never batch
     open_ = false;
+    busy_ = false;
     pressure_ = -1;
     last_total_ = -1;
     return;
@@ -82,10 +103,13 @@ void idle_poller::tick() {
       // At most all of the time (the file and the clock are read apart).
       auto per_mille = static_cast<int>(std::min<std::int64_t>((total - last_total_) * 1000 / us, 1000));
       pressure_ = per_mille;
-      if (per_mille > close_above)
+      if (per_mille > close_above) {
         open_ = false;
-      else if (per_mille < open_below)
+        busy_ = true;
+      } else if (per_mille < open_below) {
         open_ = true;
+        busy_ = false;
+      }
     }
   }
   last_total_ = total;

@@ -17,6 +17,14 @@
 // for a CPU), read by the server's ticker four times a second; and, between
 // polls, sched_yield(): if another task ran (the yield took long), the
 // thread sleeps at once. Without pressure information it never polls.
+//
+// While the pressure keeps polling off, the threads run as SCHED_BATCH
+// (unless turned off): a thread woken by a request then does not preempt
+// the client that sent it, a client that is about to wait for its reply
+// anyway. Preempting it cost a context switch on each side per call and
+// served one call per wake-up; as SCHED_BATCH the thread runs when the
+// client waits, or at the next tick, and finds several calls. With 32
+// Python clients on two cores that was about 20% more calls per second.
 
 #include <atomic>
 #include <chrono>
@@ -31,8 +39,10 @@ class idle_poller {
 public:
   /// `window`: how long to poll after the last event (0: never poll).
   /// `pressure_file`: where the kernel reports CPU pressure.
+  /// `batch_when_busy`: run as SCHED_BATCH while the pressure is high.
   explicit idle_poller(std::chrono::microseconds window,
-                       std::string pressure_file = "/proc/pressure/cpu");
+                       std::string pressure_file = "/proc/pressure/cpu",
+                       bool batch_when_busy = true);
 
   /// Runs `ioc` until it stops.
   void run(boost::asio::io_context& ioc) const;
@@ -42,7 +52,13 @@ public:
   void tick();
 
   /// Whether I/O threads poll now.
-  bool polling() const noexcept { return open_.load(std::memory_order_relaxed); }
+  bool polling() const noexcept {
+    return window_.count() > 0 && open_.load(std::memory_order_relaxed);
+  }
+
+  /// Whether I/O threads run as SCHED_BATCH now (they switch at their
+  /// next event).
+  bool batching() const noexcept { return batch_ && busy_.load(std::memory_order_relaxed); }
 
   /// The pressure of the last tick: per mille of the time some task waited
   /// for a CPU (-1: unknown).
@@ -62,7 +78,9 @@ public:
 private:
   std::chrono::microseconds window_;
   std::string file_;
-  std::atomic<bool> open_{false};
+  bool batch_;
+  std::atomic<bool> open_{false}; // low pressure: poll
+  std::atomic<bool> busy_{false}; // high pressure: batch
   std::atomic<int> pressure_{-1};
   std::int64_t last_total_ = -1; // the ticker's only
   std::chrono::steady_clock::time_point last_at_;

@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -72,7 +73,8 @@ std::string server_limits::to_string() const {
       << " handshake_timeout_ms=" << handshake_timeout.count()
       << " output_hard_limit=" << output_hard_limit << " output_soft_limit=" << output_soft_limit
       << " output_soft_seconds=" << output_soft_seconds.count() << " io_threads=" << io_threads
-      << " io_poll_us=" << io_poll.count() << " extra_io_threads=" << extra_io_threads;
+      << " io_poll_us=" << io_poll.count() << " io_batch_when_busy=" << io_batch_when_busy
+      << " extra_io_threads=" << extra_io_threads;
   return out.str();
 }
 
@@ -404,6 +406,7 @@ struct server::impl final : connection_host {
   // Runs loop `index`; an extra thread helps a loop whose thread is busy.
   void run_io_thread(std::size_t index, bool extra, std::shared_ptr<std::atomic<bool>> done) {
     auto& ioc = loop(index);
+    pthread_setname_np(pthread_self(), "mpactor.io"); // in top -H, and tests find them
     io_unit unit{*sys};
     unit.loop = index;
     io_unit::current() = &unit;
@@ -500,7 +503,8 @@ struct server::impl final : connection_host {
 
   void serve() {
     lim.validate();
-    poller = std::make_unique<idle_poller>(lim.io_poll);
+    poller = std::make_unique<idle_poller>(lim.io_poll, "/proc/pressure/cpu",
+                                           lim.io_batch_when_busy);
     unsigned n = lim.io_threads != 0 ? lim.io_threads
                                      : std::max(1u, std::thread::hardware_concurrency());
     while (loop_count() < n)
@@ -646,8 +650,10 @@ struct server::impl final : connection_host {
                         {"output_hard_limit", lim.output_hard_limit},
                         {"output_soft_limit", lim.output_soft_limit},
                         {"output_soft_seconds", lim.output_soft_seconds.count()},
-                        {"io_poll_us", lim.io_poll.count()}}},
+                        {"io_poll_us", lim.io_poll.count()},
+                        {"io_batch_when_busy", lim.io_batch_when_busy}}},
             {"io_polling", poller && poller->polling()},
+            {"io_batch", poller && poller->batching()},
             {"cpu_pressure_per_mille", poller ? poller->pressure() : -1},
             {"uptime_seconds",
              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}};

@@ -1,20 +1,26 @@
 // idle_poller: how an I/O thread waits for events. It polls only while the
 // kernel reports little CPU pressure (read from a file, here a fake one),
 // never without that information, and its loop runs every handler and
-// returns when the io_context stops, polling or not. And a real server
-// stops polling while other processes keep every CPU busy.
+// returns when the io_context stops, polling or not. While the pressure is
+// high its threads run as SCHED_BATCH (and as SCHED_OTHER again after). And
+// a real server stops polling, and batches, while other processes keep
+// every CPU busy.
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
 #include <csignal>
 #include <vector>
 
+#include <dirent.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,6 +67,33 @@ void runs_all_and_stops(const idle_poller& poller) {
   CHECK(ran.load() == 2000);
 }
 
+// The scheduling policy of each thread named `name` of process `pid`.
+std::vector<int> policies_of_threads(pid_t pid, const std::string& name) {
+  std::vector<int> out;
+  auto dir = "/proc/" + std::to_string(pid) + "/task";
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr)
+    return out;
+  while (auto* e = ::readdir(d)) {
+    if (e->d_name[0] == '.')
+      continue;
+    std::string comm;
+    std::getline(std::ifstream{dir + "/" + e->d_name + "/comm"}, comm);
+    if (comm != name)
+      continue;
+    std::string stat;
+    std::getline(std::ifstream{dir + "/" + e->d_name + "/stat"}, stat);
+    // Fields after the ")" that ends the name: state is field 3, policy 41.
+    std::istringstream rest{stat.substr(stat.rfind(')') + 2)};
+    std::string field;
+    for (int i = 3; i <= 41 && rest >> field; ++i)
+      if (i == 41)
+        out.push_back(std::stoi(field));
+  }
+  ::closedir(d);
+  return out;
+}
+
 } // namespace
 
 TEST_CASE("idle_poller reads the stalled total of the 'some' line of a pressure file") {
@@ -92,11 +125,58 @@ TEST_CASE("idle_poller polls while CPU pressure is low and stops when it rises")
   CHECK(poller.polling());
 }
 
+TEST_CASE("idle_poller batches while CPU pressure is high, with or without polling") {
+  fake_pressure file;
+  file.write(pressure_text(1000));
+  for (auto window : {100us, 0us}) {
+    INFO("window " << window.count() << " us");
+    idle_poller poller{window, file.path};
+    CHECK_FALSE(poller.batching()); // one reading is no rate yet
+    file.write(pressure_text(1000 + 1'000'000'000'000LL)); // all the time waited
+    poller.tick();
+    CHECK(poller.batching());
+    CHECK_FALSE(poller.polling());
+    file.write(pressure_text(1000 + 1'000'000'000'000LL)); // none waited since
+    poller.tick();
+    CHECK_FALSE(poller.batching());
+    CHECK(poller.polling() == (window.count() > 0));
+    file.write(pressure_text(1000));
+  }
+  idle_poller off{100us, file.path, false};
+  file.write(pressure_text(1000 + 1'000'000'000'000LL));
+  off.tick();
+  CHECK_FALSE(off.batching());
+}
+
+TEST_CASE("idle_poller's thread runs as SCHED_BATCH while it batches, and as before after") {
+  fake_pressure file;
+  file.write(pressure_text(1000));
+  idle_poller poller{100us, file.path};
+  file.write(pressure_text(1000 + 1'000'000'000'000LL));
+  poller.tick();
+  REQUIRE(poller.batching());
+  boost::asio::io_context ioc{1};
+  auto guard = boost::asio::make_work_guard(ioc);
+  std::atomic<int> inside{-1}, after{-1};
+  std::thread loop{[&] {
+    poller.run(ioc);
+    after = sched_getscheduler(0);
+  }};
+  boost::asio::post(ioc, [&] {
+    inside = sched_getscheduler(0);
+    ioc.stop();
+  });
+  loop.join();
+  CHECK(inside.load() == SCHED_BATCH);
+  CHECK(after.load() == SCHED_OTHER);
+}
+
 TEST_CASE("idle_poller never polls without pressure information or with a window of 0") {
   idle_poller missing{100us, "/nonexistent/pressure/cpu"};
   missing.tick();
   missing.tick();
   CHECK_FALSE(missing.polling());
+  CHECK_FALSE(missing.batching());
   CHECK(missing.pressure() == -1);
 
   fake_pressure file;
@@ -130,7 +210,7 @@ TEST_CASE("server_limits refuses an io_poll window above 10 ms or below 0") {
   CHECK_NOTHROW(lim.validate());
 }
 
-TEST_CASE("A server's I/O threads stop polling while other processes keep every CPU busy") {
+TEST_CASE("A server's I/O threads stop polling and batch while other processes keep every CPU busy") {
   if (!std::ifstream{"/proc/pressure/cpu"}.good()) {
     WARN("no /proc/pressure/cpu here: a server never polls, nothing to check");
     return;
@@ -172,10 +252,32 @@ TEST_CASE("A server's I/O threads stop polling while other processes keep every 
       d.set("k", d.get<int>("k") + 1); // the server still answers
       auto st = m.stats();
       pressure = st.value("cpu_pressure_per_mille", -1);
-      return pressure > idle_poller::close_above && !st.value("io_polling", true);
+      return pressure > idle_poller::close_above && !st.value("io_polling", true)
+             && st.value("io_batch", false);
     },
     10s);
   INFO("CPU pressure at the end, per mille: " << pressure);
   CHECK(closed);
   CHECK(d.get<int>("k") > 1);
+  // Each I/O thread switches at its next event: a call for each reaches
+  // them all (connections are spread over the threads).
+  std::vector<mpactor::SyncManager> others;
+  for (int i = 0; i < 4; ++i) {
+    others.emplace_back(m.address(), m.authkey());
+    others.back().connect();
+  }
+  std::vector<int> policies;
+  bool batched = mpactor_test::eventually(
+    [&] {
+      for (auto& o : others)
+        o.dict().set("k", 1);
+      d.set("k", 2);
+      policies = policies_of_threads(m.server_pid(), "mpactor.io");
+      return !policies.empty()
+             && std::all_of(policies.begin(), policies.end(),
+                            [](int p) { return p == SCHED_BATCH; });
+    },
+    10s);
+  INFO("I/O thread policies: " << policies.size() << " threads");
+  CHECK(batched);
 }

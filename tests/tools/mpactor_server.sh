@@ -23,7 +23,7 @@ key="secret-$$-$RANDOM"
 printf '%s\n' "$key" > "$work/key"
 # Port 0: the kernel picks a free port (a random pick could collide with
 # another test or an ephemeral port); the log line says which.
-"$exe" --port 0 --authkey-file "$work/key" 2>"$work/log" &
+"$exe" --port 0 --authkey-file "$work/key" --io-batch-when-busy 0 2>"$work/log" &
 server=$!
 for _ in $(seq 1 200); do grep -q "serving on" "$work/log" && break; sleep 0.025; done
 port=$(sed -n 's/^mpactor-server: serving on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$work/log" | head -n 1)
@@ -32,6 +32,8 @@ if [ -z "$port" ] || [ "$port" = 0 ]; then echo "FAIL: no port in the log"; cat 
 MPACTOR_AUTHKEY="$key" "$exe" --stats 127.0.0.1:$port > "$work/stats"
 grep -q '"sessions"' "$work/stats"
 grep -q '"io_poll_us": *100' "$work/stats"
+grep -q '"io_batch_when_busy": *false' "$work/stats"
+grep -q '"io_batch": *false' "$work/stats"
 if MPACTOR_AUTHKEY=wrong "$exe" --stats 127.0.0.1:$port 2>"$work/err"; then
   echo "FAIL: a wrong key was accepted"; exit 1
 fi
