@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <pthread.h>
 #include <sched.h>
@@ -12,7 +13,8 @@ namespace mpactor {
 
 idle_poller::idle_poller(std::chrono::microseconds window, std::string pressure_file,
                          bool batch_when_busy)
-  : window_(window), file_(std::move(pressure_file)), batch_(batch_when_busy) {
+  : window_(window), file_(std::move(pressure_file)), batch_(batch_when_busy),
+    cores_(std::max(1u, std::thread::hardware_concurrency())) {
   tick(); // the first reading: the gate stays closed until a second one
 }
 
@@ -82,7 +84,7 @@ std::int64_t idle_poller::some_total(const std::string& text) {
   return -1;
 }
 
-void idle_poller::tick() {
+void idle_poller::tick(std::size_t callers) {
   if (window_.count() <= 0 && !batch_)
     return;
   std::ifstream in{file_};
@@ -105,9 +107,11 @@ void idle_poller::tick() {
       pressure_ = per_mille;
       if (per_mille > close_above) {
         open_ = false;
-        busy_ = true;
+        busy_ = callers > cores_;
       } else if (per_mille < open_below) {
         open_ = true;
+        busy_ = false;
+      } else if (callers <= cores_) {
         busy_ = false;
       }
     }

@@ -143,9 +143,11 @@ void python_service::stop() {
     c->close("");
 }
 
-void python_service::tick(std::chrono::steady_clock::time_point now) {
+std::size_t python_service::tick(std::chrono::steady_clock::time_point now) {
+  std::size_t active = 0;
   for (auto& c : snapshot())
-    c->tick(now);
+    active += c->tick(now) ? 1 : 0;
+  return active;
 }
 
 std::size_t python_service::connections() const {

@@ -76,8 +76,9 @@ public:
   /// Stops accepting and closes every connection.
   void stop();
 
-  /// Ticks every connection (handshake deadline, output limits).
-  void tick(std::chrono::steady_clock::time_point now);
+  /// Ticks every connection (handshake deadline, output limits); returns
+  /// how many sent something lately (stream_connection::tick).
+  std::size_t tick(std::chrono::steady_clock::time_point now);
 
   /// Open connections, and their unsent and unread bytes.
   std::size_t connections() const;

@@ -13,6 +13,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include <caf/actor_companion.hpp>
 #include <caf/all.hpp>
@@ -482,12 +483,17 @@ struct server::impl final : connection_host {
     while (!tick_cv.wait_for(guard, std::chrono::milliseconds(250),
                              [&] { return stopping.load(); })) {
       guard.unlock();
-      poller->tick();
       add_thread_if_all_busy();
+      std::size_t callers = 0; // connections that sent something lately
       for (auto& c : snapshot())
-        c->tick(std::chrono::steady_clock::now());
+        callers += c->tick(std::chrono::steady_clock::now()) ? 1 : 0;
       if (python)
-        python->tick(std::chrono::steady_clock::now());
+        callers += python->tick(std::chrono::steady_clock::now());
+      bool batched = poller->batching();
+      poller->tick(callers);
+      if (poller->batching() != batched)
+        for (std::size_t i = 0; i < loop_count(); ++i)
+          boost::asio::post(loop(i), [] {}); // each thread switches now, not at its next call
       guard.lock();
     }
   }

@@ -62,11 +62,12 @@ struct server_limits {
   std::chrono::microseconds io_poll{100};
 
   /// While the machine's CPUs are contended (the same measure that stops
-  /// the polling), I/O threads run as SCHED_BATCH: a request that wakes
-  /// one then does not preempt the client that sent it, which is about to
-  /// wait for the reply anyway, and calls are taken in batches. With many
-  /// busy clients on a small machine that saves a context switch per call
-  /// on each side. false: I/O threads always run as SCHED_OTHER.
+  /// the polling) and more connections call than there are cores, I/O
+  /// threads run as SCHED_BATCH: a request that wakes one then does not
+  /// preempt the client that sent it, which is about to wait for the reply
+  /// anyway, and calls are taken in batches. With many busy clients on a
+  /// small machine that saves a context switch per call on each side.
+  /// false: I/O threads always run as SCHED_OTHER.
   bool io_batch_when_busy = true;
 
   /// Threads added while every I/O thread has been busy in one call for

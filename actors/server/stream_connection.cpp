@@ -77,6 +77,7 @@ void stream_connection::on_received(const boost::system::error_code& ec, std::si
     alive = false;
   }
   if (alive) {
+    reads_.fetch_add(1, std::memory_order_relaxed);
     reading = this;
     try {
       received(inbox_.data(), n);
@@ -267,15 +268,23 @@ void stream_connection::finish() {
   ended();
 }
 
-void stream_connection::tick(clock::time_point now) {
+bool stream_connection::tick(clock::time_point now) {
+  auto reads = reads_.load(std::memory_order_relaxed);
+  if (reads != reads_ticked_) {
+    reads_ticked_ = reads;
+    quiet_ticks_ = 0;
+  } else if (quiet_ticks_ < 255) {
+    ++quiet_ticks_;
+  }
+  bool active = quiet_ticks_ < 4;
   if (closing_)
-    return;
+    return false;
   auto& lim = base_host_.limits();
   if (!authenticated()) {
     if (now - started_ > lim.handshake_timeout
         && close("no handshake within " + std::to_string(lim.handshake_timeout.count()) + " ms"))
       base_host_.dropped(stream_host::drop::handshake_timeout);
-    return;
+    return false;
   }
   bool over = false;
   {
@@ -287,9 +296,10 @@ void stream_connection::tick(clock::time_point now) {
               + " bytes) for " + std::to_string(lim.output_soft_seconds.count())
               + " s: the client does not read"))
       base_host_.dropped(stream_host::drop::output_limit);
-    return;
+    return false;
   }
   idle_tick();
+  return active;
 }
 
 bool stream_connection::note_waiting(std::uint64_t object) {

@@ -87,8 +87,10 @@ public:
   bool close(const std::string& why);
 
   /// Called about four times a second by the server: handshake deadline,
-  /// soft output limit, then idle_tick().
-  void tick(clock::time_point now);
+  /// soft output limit, then idle_tick(). Returns whether the peer sent
+  /// anything within the last four ticks (an active caller, for
+  /// idle_poller: a second, so that a caller between two calls counts).
+  bool tick(clock::time_point now);
 
   std::uint64_t id() const noexcept { return id_; }
   const std::string& peer() const noexcept { return peer_; }
@@ -172,6 +174,9 @@ private:
   std::atomic<bool> finished_{false};
   clock::time_point started_ = clock::now();
   std::atomic<std::size_t> input_bytes_{0};
+  std::atomic<std::uint32_t> reads_{0}; // receives that brought bytes
+  std::uint32_t reads_ticked_ = 0;      // the ticker's: reads_ at the last tick,
+  std::uint8_t quiet_ticks_ = 255;      // and the ticks since it changed
 
   bool write_armed_ = false;                    // guarded by out_mtx_: waiting for the socket to take more
   std::optional<clock::time_point> soft_since_; // guarded by out_mtx_
