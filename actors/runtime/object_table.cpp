@@ -47,13 +47,24 @@ caf::actor object_table::find(std::uint64_t id) const {
   return it == objects_.end() ? caf::actor{} : it->second.actor;
 }
 
+namespace {
+
+bool waits(const std::shared_ptr<const managed_object>& state, const std::string& method) {
+  return state != nullptr && state->may_wait(method);
+}
+
+} // namespace
+
 object_table::target object_table::find_call(std::uint64_t id, const std::string& method) const {
   std::shared_lock<std::shared_mutex> guard{mtx_};
   auto it = objects_.find(id);
   if (it == objects_.end())
     return {};
-  auto& e = it->second;
-  return {e.actor, e.state != nullptr && e.state->may_wait(method)};
+  return {it->second.actor, waits(it->second.state, method)};
+}
+
+bool object_table::view::may_wait(const std::string& method) const {
+  return waits(state, method);
 }
 
 object_table::view object_table::view_of(std::uint64_t id) const {

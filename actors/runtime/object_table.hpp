@@ -52,6 +52,8 @@ public:
     caf::actor actor; ///< invalid if there is no such object
     std::string type_id;
     std::shared_ptr<const managed_object> state;
+    /// Whether `method` may wait on this object (as find_call says).
+    bool may_wait(const std::string& method) const;
   };
   view view_of(std::uint64_t id) const;
 

@@ -46,10 +46,6 @@ std::uint64_t object_id(const json& ident) {
   throw KeyError(text);
 }
 
-} // namespace
-
-namespace {
-
 // `v` with each value inside it (or itself) that `swap` answers replaced by
 // that answer; arrays and objects are walked in place, not copied.
 template <class Swap>
@@ -331,7 +327,7 @@ void python_service::call(python_connection& c, const std::string& ident, const 
   nc.object = id;
   c.pending(request, std::move(nc));
   caller who{c.session(), c.id(), c.id()};
-  bool may_wait = obj.state != nullptr && obj.state->may_wait(method);
+  bool may_wait = obj.may_wait(method);
   if (enqueue_call(c, obj.actor, id, may_wait, true, request, std::move(method), std::move(body),
                    who))
     env_.sessions.note_object(c.session(), id);
