@@ -28,19 +28,21 @@ void python_connection::send_message(std::string_view payload) {
   send_framed(std::move(bytes));
 }
 
-void python_connection::send_framed(std::string message) {
-  auto n = static_cast<std::uint64_t>(message.size() - header_room);
+std::string python_connection::header(std::uint64_t n) {
+  std::string out;
+  int shift = 24;
   if (n > 0x7fffffff) {
-    // multiprocessing.connection's long form: -1, then 8 bytes of length.
-    message.replace(0, header_room, "\xff\xff\xff\xff", 4);
-    std::string length;
-    for (int shift = 56; shift >= 0; shift -= 8)
-      length.push_back(static_cast<char>((n >> shift) & 0xff));
-    message.insert(header_room, length);
-  } else {
-    for (int i = 0; i < 4; ++i)
-      message[static_cast<std::size_t>(i)] = static_cast<char>((n >> (24 - 8 * i)) & 0xff);
+    out.assign("\xff\xff\xff\xff", 4);
+    shift = 56;
   }
+  for (; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((n >> shift) & 0xff));
+  return out;
+}
+
+void python_connection::send_framed(std::string message) {
+  // In place when the header fits the room (always, but for 2 GiB).
+  message.replace(0, header_room, header(message.size() - header_room));
   send_bytes(std::move(message));
 }
 

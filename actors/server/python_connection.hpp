@@ -52,6 +52,10 @@ public:
   /// Room a message leaves at its front for its length header.
   static constexpr std::size_t header_room = 4;
 
+  /// multiprocessing.connection's header for a message of `n` bytes: 4
+  /// bytes big-endian, or -1 and 8 bytes when `n` does not fit 31 bits.
+  static std::string header(std::uint64_t n);
+
   /// Sends one message whose first header_room bytes are room for its
   /// header (written there, so that a reply is not copied to be framed).
   void send_framed(std::string message);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <mpactor/actors/server/python_connection.hpp>
 #include <mpactor/actors/wire/wire_frame.hpp>
 
 using namespace mpactor;
@@ -157,4 +158,15 @@ TEST_CASE("wire_frame accepts 256 nested arrays and refuses 257") {
   CHECK(decode_nested(256).body == deepest);
   CHECK_THROWS_AS(decode_nested(257), protocol_error);
   CHECK_THROWS_AS(decode_nested(100000), protocol_error);
+}
+
+TEST_CASE("Python frames: a 4-byte length, or -1 and 8 bytes past 31 bits") {
+  using mpactor::python_connection;
+  CHECK(python_connection::header(0) == std::string(4, '\0'));
+  CHECK(python_connection::header(0x12345678) == "\x12\x34\x56\x78");
+  CHECK(python_connection::header(0x7fffffff) == "\x7f\xff\xff\xff");
+  CHECK(python_connection::header(0x80000000)
+        == std::string("\xff\xff\xff\xff\0\0\0\0\x80\0\0\0", 12));
+  CHECK(python_connection::header(0x0102030405060708)
+        == std::string("\xff\xff\xff\xff\x01\x02\x03\x04\x05\x06\x07\x08", 12));
 }
