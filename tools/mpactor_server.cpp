@@ -71,6 +71,8 @@ void usage(std::ostream& out) {
          "                             contended (100; 0: never)\n"
          "  --io-batch-when-busy 0|1   event-loop threads run as SCHED_BATCH while CPUs\n"
          "                             are contended (1)\n"
+         "  --io-pack-when-busy 0|1    connections gather on one event-loop thread while\n"
+         "                             CPUs are contended and it has time to spare (1)\n"
          "  --python HOST:PORT         also serve Python's multiprocessing.managers\n"
          "                             clients there (port 0: any free port; unix:PATH:\n"
          "                             a Unix socket, Python's own default)\n"
@@ -151,6 +153,8 @@ int main(int argc, char** argv) {
       limits.io_poll = std::chrono::microseconds(number(a, value()));
     } else if (a == "--io-batch-when-busy") {
       limits.io_batch_when_busy = number(a, value()) != 0;
+    } else if (a == "--io-pack-when-busy") {
+      limits.io_pack_when_busy = number(a, value()) != 0;
     } else if (a == "--tls") {
       tls.certificate_file = value();
       tls.private_key_file = value();

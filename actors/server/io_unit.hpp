@@ -14,6 +14,9 @@
 #include <deque>
 #include <thread>
 
+#include <pthread.h>
+#include <time.h>
+
 #include <caf/actor_system.hpp>
 #include <caf/execution_unit.hpp>
 #include <caf/resumable.hpp>
@@ -25,8 +28,21 @@ class io_unit final : public caf::execution_unit {
 public:
   explicit io_unit(caf::actor_system& sys)
     : caf::execution_unit(&sys), owner_(std::this_thread::get_id()) {
-    // nop
+    if (pthread_getcpuclockid(pthread_self(), &cpu_clock_) != 0)
+      cpu_clock_ = -1;
   }
+
+  /// CPU time this thread has used, in nanoseconds (any thread may ask
+  /// while this one runs; 0 if unknown).
+  std::int64_t cpu_ns() const noexcept {
+    timespec ts{};
+    if (cpu_clock_ == -1 || clock_gettime(cpu_clock_, &ts) != 0)
+      return 0;
+    return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+  }
+
+  /// cpu_ns() at the server's last tick (the ticker's).
+  std::int64_t cpu_ticked = -1;
 
   void exec_later(caf::resumable* job) override {
     if (std::this_thread::get_id() == owner_)
@@ -78,6 +94,7 @@ private:
   static constexpr std::size_t max_throughput = 64; // messages per turn
   static constexpr std::size_t max_turns = 16;      // turns past the first, per drain
   std::thread::id owner_;
+  clockid_t cpu_clock_ = -1;
   std::deque<caf::resumable*> runnable_;
 };
 

@@ -172,10 +172,12 @@ void python_service::on_accept(acceptor::socket_type sock, std::string peer) {
     sock.close(ignored);
     return;
   }
-  if (!env_.pin(sock))
+  auto at = env_.pin(sock);
+  if (!at)
     return;
   auto id = python_ids | next_id_++;
   auto conn = std::make_shared<python_connection>(*this, std::move(sock), id, std::move(peer));
+  conn->placed(*at);
   conn->reply_actor(make_reply_actor(env_.sys, conn, [this](stream_connection& sc,
                                                             std::uint64_t request,
                                                             caf::type_erased_tuple& content) {

@@ -28,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -63,8 +64,9 @@ public:
     std::function<void(const std::string&)> log;
     std::function<bool(const std::string& peer)> may_accept; ///< false: over max_clients
     /// Moves an accepted socket to the event loop its connection runs on
-    /// (round robin over the I/O threads); false: it could not be moved.
-    std::function<bool(acceptor::socket_type& sock)> pin;
+    /// (round robin over the I/O threads, or the first while they gather);
+    /// none: it could not be moved.
+    std::function<std::optional<loop_place>(acceptor::socket_type& sock)> pin;
   };
 
   /// Listens on `addr` (its port is set when it was 0).
@@ -79,6 +81,9 @@ public:
   /// Ticks every connection (handshake deadline, output limits); returns
   /// how many sent something lately (stream_connection::tick).
   std::size_t tick(std::chrono::steady_clock::time_point now);
+
+  /// The open connections (for the server's ticker and stats).
+  std::vector<std::shared_ptr<python_connection>> snapshot() const;
 
   /// Open connections, and their unsent and unread bytes.
   std::size_t connections() const;
@@ -103,7 +108,6 @@ private:
   void reply(python_connection& c, const char* kind, const json& value);
   std::uint64_t create(const std::string& python_typeid, const json& args, const json& kwds,
                        std::vector<std::string>& exposed);
-  std::vector<std::shared_ptr<python_connection>> snapshot() const;
   std::uint64_t make_iterator(const python::native_call& nc, json items);
   std::vector<std::string> exposed_of(const std::string& native_type) const;
   json to_native(json v) const;

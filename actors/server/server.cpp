@@ -26,6 +26,7 @@
 #include <mpactor/actors/server/client_connection.hpp>
 #include <mpactor/actors/server/idle_poller.hpp>
 #include <mpactor/actors/server/io_unit.hpp>
+#include <mpactor/actors/server/loop_packer.hpp>
 #include <mpactor/actors/server/manager_service.hpp>
 #include <mpactor/actors/server/object_call.hpp>
 #include <mpactor/actors/server/python_service.hpp>
@@ -75,6 +76,7 @@ std::string server_limits::to_string() const {
       << " output_hard_limit=" << output_hard_limit << " output_soft_limit=" << output_soft_limit
       << " output_soft_seconds=" << output_soft_seconds.count() << " io_threads=" << io_threads
       << " io_poll_us=" << io_poll.count() << " io_batch_when_busy=" << io_batch_when_busy
+      << " io_pack_when_busy=" << io_pack_when_busy
       << " extra_io_threads=" << extra_io_threads;
   return out.str();
 }
@@ -97,6 +99,8 @@ struct server::impl final : connection_host {
   std::vector<std::unique_ptr<boost::asio::io_context>> more_loops;
   std::atomic<std::size_t> next_loop{0};
   std::unique_ptr<idle_poller> poller; // how the loops' threads wait (set by serve())
+  std::unique_ptr<loop_packer> packer = std::make_unique<loop_packer>(false); // set by serve()
+  std::chrono::steady_clock::time_point packer_ticked = std::chrono::steady_clock::now();
 
   boost::asio::io_context& loop(std::size_t i) { return i == 0 ? ioc : *more_loops[i - 1]; }
   std::size_t loop_count() const { return 1 + more_loops.size(); }
@@ -355,26 +359,28 @@ struct server::impl final : connection_host {
     python_addr = bind;
   }
 
-  // Moves an accepted socket (on loop 0) to the next loop, round robin:
-  // its connection runs there for good. False if it could not be moved
-  // (the socket is closed).
-  bool pin(acceptor::socket_type& sock) {
-    auto k = next_loop++ % loop_count();
-    if (k == 0)
-      return true;
+  // Moves an accepted socket (on loop 0) to the next loop, round robin
+  // (its home), or leaves it on loop 0 while connections gather there
+  // (loop_packer). None if it could not be moved (the socket is closed).
+  std::optional<loop_place> pin(acceptor::socket_type& sock) {
+    loop_place at;
+    at.home = next_loop++ % loop_count();
+    at.loop = packer->packed() ? 0 : at.home;
+    if (at.loop == 0)
+      return at;
     boost::system::error_code ec;
     auto protocol = sock.local_endpoint(ec).protocol();
     int fd = sock.release(ec);
     if (ec)
-      return false;
-    acceptor::socket_type moved{loop(k)};
+      return std::nullopt;
+    acceptor::socket_type moved{loop(at.loop)};
     moved.assign(protocol, fd, ec);
     if (ec) {
       ::close(fd);
-      return false;
+      return std::nullopt;
     }
     sock = std::move(moved);
-    return true;
+    return at;
   }
 
   void on_accept(acceptor::socket_type sock, std::string peer) {
@@ -389,11 +395,13 @@ struct server::impl final : connection_host {
                                          + std::to_string(max) + ")");
       return;
     }
-    if (!pin(sock))
+    auto at = pin(sock);
+    if (!at)
       return;
     auto id = next_connection++;
     auto conn = std::make_shared<client_connection>(*this, std::move(sock), id, std::move(peer),
                                                     tls.get());
+    conn->placed(*at);
     conn->reply_actor(make_reply_actor(conn));
     {
       std::lock_guard<std::mutex> guard{mtx};
@@ -494,8 +502,64 @@ struct server::impl final : connection_host {
       if (poller->batching() != batched)
         for (std::size_t i = 0; i < loop_count(); ++i)
           boost::asio::post(loop(i), [] {}); // each thread switches now, not at its next call
+      if (tick_packer())
+        move_connections();
       guard.lock();
     }
+  }
+
+  // Feeds the packer the I/O threads' CPU time since the last tick;
+  // returns whether it changed its mind.
+  bool tick_packer() {
+    auto now = std::chrono::steady_clock::now();
+    auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(now - packer_ticked).count();
+    packer_ticked = now;
+    std::int64_t all = 0, first = 0;
+    {
+      std::lock_guard<std::mutex> guard{units_mtx};
+      for (auto* u : units) {
+        auto cpu = u->cpu_ns();
+        auto used = u->cpu_ticked >= 0 && cpu >= u->cpu_ticked ? cpu - u->cpu_ticked : 0;
+        u->cpu_ticked = cpu;
+        all += used;
+        if (u->loop == 0)
+          first += used;
+      }
+    }
+    if (wall <= 0)
+      return false;
+    return packer->tick(poller->batching(), static_cast<int>(all * 1000 / wall),
+                        static_cast<int>(first * 1000 / wall));
+  }
+
+  // Every connection to loop 0 while the packer gathers them, else home.
+  void move_connections() {
+    bool packed = packer->packed();
+    auto send = [&](stream_connection& c) {
+      auto to = packed ? std::size_t{0} : c.home_loop();
+      if (c.loop() != to)
+        c.move_to(loop(to), to);
+    };
+    for (auto& c : snapshot())
+      send(*c);
+    if (python)
+      for (auto& c : python->snapshot())
+        send(*c);
+  }
+
+  // Connections per event loop now (stats).
+  std::vector<std::size_t> connections_per_loop() {
+    std::vector<std::size_t> n(loop_count(), 0);
+    auto count = [&](const stream_connection& c) {
+      if (c.loop() < n.size())
+        ++n[c.loop()];
+    };
+    for (auto& c : snapshot())
+      count(*c);
+    if (python)
+      for (auto& c : python->snapshot())
+        count(*c);
+    return n;
   }
 
   std::vector<std::shared_ptr<client_connection>> snapshot() {
@@ -511,6 +575,7 @@ struct server::impl final : connection_host {
     lim.validate();
     poller = std::make_unique<idle_poller>(lim.io_poll, "/proc/pressure/cpu",
                                            lim.io_batch_when_busy);
+    packer = std::make_unique<loop_packer>(lim.io_pack_when_busy);
     unsigned n = lim.io_threads != 0 ? lim.io_threads
                                      : std::max(1u, std::thread::hardware_concurrency());
     while (loop_count() < n)
@@ -657,9 +722,12 @@ struct server::impl final : connection_host {
                         {"output_soft_limit", lim.output_soft_limit},
                         {"output_soft_seconds", lim.output_soft_seconds.count()},
                         {"io_poll_us", lim.io_poll.count()},
-                        {"io_batch_when_busy", lim.io_batch_when_busy}}},
+                        {"io_batch_when_busy", lim.io_batch_when_busy},
+                        {"io_pack_when_busy", lim.io_pack_when_busy}}},
             {"io_polling", poller && poller->polling()},
             {"io_batch", poller && poller->batching()},
+            {"io_packed", packer->packed()},
+            {"io_loop_connections", connections_per_loop()},
             {"cpu_pressure_per_mille", poller ? poller->pressure() : -1},
             {"uptime_seconds",
              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}};

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <mpactor/actors/server/io_unit.hpp>
 #include <mpactor/actors/wire/wire_frame.hpp>
@@ -37,6 +38,8 @@ stream_connection::stream_connection(stream_host& host, socket_type sock, std::u
 stream_connection::~stream_connection() {
   boost::system::error_code ignored;
   sock_.close(ignored);
+  if (owns_loose_fd_)
+    ::close(fd_);
 }
 
 void stream_connection::start() {
@@ -57,6 +60,59 @@ void stream_connection::arm_read() {
   sock_.async_receive(boost::asio::buffer(inbox_),
                       [self = shared_from_this()](const boost::system::error_code& ec,
                                                   std::size_t n) { self->on_received(ec, n); });
+}
+
+void stream_connection::move_to(boost::asio::io_context& ioc, std::size_t index) {
+  std::lock_guard<std::mutex> guard{move_mtx_};
+  move_ioc_ = &ioc;
+  move_index_ = index;
+  move_wanted_ = true;
+}
+
+bool stream_connection::move_if_asked() {
+  // The read handler runs (no receive is armed); a wait for writability
+  // would be lost with the registration, so a connection with one moves at
+  // a later read. Lock order as write_locked(): output, then operations.
+  std::lock_guard<std::mutex> out{out_mtx_};
+  if (write_armed_)
+    return true;
+  std::lock_guard<std::mutex> ops{ops_mtx_};
+  boost::asio::io_context* to = nullptr;
+  std::size_t index = 0;
+  {
+    std::lock_guard<std::mutex> guard{move_mtx_};
+    to = move_ioc_;
+    index = move_index_;
+    move_wanted_ = false;
+  }
+  if (to == nullptr || index == loop_.load())
+    return true;
+  boost::system::error_code ec;
+  auto protocol = sock_.local_endpoint(ec).protocol();
+  if (ec)
+    return true; // the socket is failing: the read side will see it
+  sock_.release(ec);
+  if (ec)
+    return true;
+  socket_type moved{*to};
+  moved.assign(protocol, fd_, ec);
+  if (!ec) {
+    moved.non_blocking(true, ec);
+    sock_ = std::move(moved);
+    loop_ = index;
+    return true;
+  }
+  // The other loop's epoll refused it: back where it was, or the end.
+  auto why = ec.message();
+  sock_.assign(protocol, fd_, ec);
+  if (!ec)
+    return true;
+  owns_loose_fd_ = true;
+  closing_ = true;
+  ::shutdown(fd_, SHUT_RDWR);
+  base_host_.log("closing " + peer_ + ": could not move it to event loop "
+                 + std::to_string(index) + ": " + why);
+  return false;
 }
 
 void stream_connection::on_received(const boost::system::error_code& ec, std::size_t n) {
@@ -96,6 +152,10 @@ void stream_connection::on_received(const boost::system::error_code& ec, std::si
     reading = nullptr;
   }
   if (!alive || closing_) {
+    finish();
+    return;
+  }
+  if (move_wanted_.load(std::memory_order_relaxed) && !move_if_asked()) {
     finish();
     return;
   }

@@ -20,6 +20,12 @@
 // connection whose unsent output passes the hard limit, or stays over the
 // soft limit too long, is closed and its session cleaned up as if it died.
 //
+// Moving (move_to()): the server may ask a connection to run on another
+// event loop (loop_packer.hpp). It moves at its next read, between two
+// batches, when no wait for writability is armed: its socket is released
+// from one loop's epoll and assigned to the other's, and the receive is
+// armed there. Nothing else of a connection belongs to a loop.
+//
 // Closing (close()) shuts the socket down; the read side then ends the
 // connection once (ended()), after the last message it handled. The file
 // descriptor is closed when the last reference goes, so its number is never
@@ -37,6 +43,7 @@
 #include <unordered_map>
 
 #include <boost/asio/generic/stream_protocol.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include <caf/actor.hpp>
 
@@ -55,6 +62,13 @@ public:
   virtual void dropped(drop) {
     // nop
   }
+};
+
+/// Where a connection runs: the event loop now, and the one it was placed
+/// on when accepted (round robin), where it returns after loops gathered.
+struct loop_place {
+  std::size_t loop = 0;
+  std::size_t home = 0;
 };
 
 /// The calls of a connection that await their reply. Shared with the
@@ -119,6 +133,20 @@ public:
   /// Marks the start of a call (for busy_since).
   void note_busy();
 
+  /// The event loop this connection runs on now, and its home.
+  std::size_t loop() const noexcept { return loop_.load(std::memory_order_relaxed); }
+  std::size_t home_loop() const noexcept { return home_; }
+
+  /// Where the server placed it on accepting (before start()).
+  void placed(loop_place at) {
+    loop_ = at.loop;
+    home_ = at.home;
+  }
+
+  /// Asks the connection to run on `ioc` (event loop `index`) from its next
+  /// read on (any thread; the last request wins).
+  void move_to(boost::asio::io_context& ioc, std::size_t index);
+
 protected:
   /// What the server sends first (a challenge), before reading starts.
   virtual void started() = 0;
@@ -157,6 +185,7 @@ protected:
 
 private:
   void arm_read();
+  bool move_if_asked(); // false: the move failed and the connection ends
   void on_received(const boost::system::error_code& ec, std::size_t n);
   bool read_some(); // after a full inbox_; false: the connection ended
   void arm_write();
@@ -177,6 +206,14 @@ private:
   std::atomic<std::uint32_t> reads_{0}; // receives that brought bytes
   std::uint32_t reads_ticked_ = 0;      // the ticker's: reads_ at the last tick,
   std::uint8_t quiet_ticks_ = 255;      // and the ticks since it changed
+
+  std::atomic<std::size_t> loop_{0};
+  std::size_t home_ = 0;
+  std::atomic<bool> move_wanted_{false};
+  std::mutex move_mtx_;
+  boost::asio::io_context* move_ioc_ = nullptr; // guarded by move_mtx_
+  std::size_t move_index_ = 0;                  // guarded by move_mtx_
+  bool owns_loose_fd_ = false; // a failed move left fd_ outside any socket: close it at the end
 
   bool write_armed_ = false;                    // guarded by out_mtx_: waiting for the socket to take more
   std::optional<clock::time_point> soft_since_; // guarded by out_mtx_

@@ -1,0 +1,60 @@
+#pragma once
+
+// loop_packer: whether the server's connections gather on one event loop.
+//
+// Why: while the server's own clients contend for the CPUs (more of them
+// call than there are cores and the CPU pressure is high: what makes the
+// I/O threads batch, idle_poller.hpp), a second I/O thread adds no CPU
+// time, only wake-ups. Each thread sleeps whenever all of its share of the
+// connections wait, and a call then wakes it; one thread serving all of
+// them finds a call ready more often. With 32 Python clients on two cores
+// one thread took ~15% more calls per second than two, with half the
+// server's context switches.
+//
+// But one thread is at most one core. So connections gather only while the
+// I/O threads together used less than pack_below of one core in the last
+// tick, and spread again (each to the loop it was placed on when accepted)
+// when the gathered loop passes spread_above or the contention ends. The
+// server's ticker asks the connections to move (stream_connection::
+// move_to); each moves at its next read.
+
+#include <atomic>
+
+namespace mpactor {
+
+class loop_packer {
+public:
+  /// `enabled`: false never gathers (server_limits::io_pack_when_busy).
+  explicit loop_packer(bool enabled) : enabled_(enabled) {}
+
+  /// From the ticker: whether the CPUs are contended by the server's own
+  /// clients (idle_poller::batching), the CPU time all I/O threads used
+  /// since the last tick and that of loop 0's threads, per mille of one
+  /// core. Returns whether packed() changed.
+  bool tick(bool contended, int io_cpu, int loop0_cpu) noexcept {
+    bool was = packed_.load(std::memory_order_relaxed);
+    bool now = was;
+    if (!enabled_ || !contended)
+      now = false;
+    else if (!was)
+      now = io_cpu < pack_below;
+    else
+      now = loop0_cpu <= spread_above;
+    packed_ = now;
+    return now != was;
+  }
+
+  /// Whether connections gather on loop 0 now.
+  bool packed() const noexcept { return packed_.load(std::memory_order_relaxed); }
+
+  /// Gather below this, per mille of one core (all I/O threads together).
+  static constexpr int pack_below = 800;
+  /// Spread above this (the gathered loop's threads).
+  static constexpr int spread_above = 900;
+
+private:
+  bool enabled_;
+  std::atomic<bool> packed_{false};
+};
+
+} // namespace mpactor
