@@ -16,13 +16,10 @@
 #include <string>
 #include <thread>
 
-#include <csignal>
 #include <vector>
 
 #include <dirent.h>
 #include <sched.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
@@ -32,6 +29,7 @@
 #include <mpactor/mpactor.hpp>
 #include <mpactor/shm/error.hpp>
 
+#include "busy_processes.hpp"
 #include "eventually.hpp"
 
 using mpactor::idle_poller;
@@ -249,29 +247,9 @@ TEST_CASE("A server's I/O threads stop polling and batch while other processes k
   REQUIRE(mpactor_test::eventually(
     [&] { return m.stats().value("cpu_pressure_per_mille", -1) >= 0; }, 10s));
   INFO("polling before the busy processes: " << m.stats().value("io_polling", false));
-  // One busy process more than there are cores (so one always waits),
-  // killed when this scope ends (also by a failed check) and when this
-  // process dies.
-  struct busy_processes {
-    std::vector<pid_t> pids;
-    ~busy_processes() {
-      for (auto pid : pids)
-        ::kill(pid, SIGKILL);
-      for (auto pid : pids)
-        ::waitpid(pid, nullptr, 0);
-    }
-  } hogs;
-  for (unsigned i = 0; i < cores + 1; ++i) {
-    pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      volatile unsigned long spin = 0;
-      for (;;)
-        spin = spin + 1;
-    }
-    hogs.pids.push_back(pid);
-  }
+  // One busy process more than there are cores (so one always waits).
+  mpactor_test::busy_processes hogs;
+  REQUIRE(hogs.start(cores + 1));
   int pressure = -1;
   bool closed = mpactor_test::eventually(
     [&] {
