@@ -91,7 +91,8 @@ void python_connection::on_message(std::string_view message) {
     send_message(r);
   if (s.failed) {
     flush();
-    close("Python client refused: " + s.why);
+    if (close("Python client refused: " + s.why))
+      host_.dropped(stream_host::drop::authentication);
     return;
   }
   if (s.done)

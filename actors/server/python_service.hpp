@@ -67,6 +67,8 @@ public:
     /// (round robin over the I/O threads, or the first while they gather);
     /// none: it could not be moved.
     std::function<std::optional<loop_place>(acceptor::socket_type& sock)> pin;
+    /// A connection was closed for a limit or refused (the server counts it).
+    std::function<void(stream_host::drop)> dropped;
   };
 
   /// Listens on `addr` (its port is set when it was 0).
@@ -93,6 +95,10 @@ public:
 
   const server_limits& limits() const noexcept override { return env_.limits; }
   void log(const std::string& line) override { env_.log(line); }
+  void dropped(drop why) override {
+    if (env_.dropped)
+      env_.dropped(why);
+  }
   std::string_view authkey() const noexcept override { return env_.authkey(); }
   bool accept_md5() const noexcept override { return accept_md5_; }
   void handle(python_connection& c, std::string_view message) override;

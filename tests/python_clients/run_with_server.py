@@ -7,7 +7,8 @@ Starts SERVER (with SERVER_ARGS, by default --port 0 --python 127.0.0.1:0)
 with a fresh authkey in MPACTOR_AUTHKEY, waits for its "serving Python
 clients on HOST:PORT" line (10 s at most), runs SCRIPT HOST PORT AUTHKEY
 [ARGS...] with this interpreter (MPACTOR_NATIVE_ADDRESS holds the native
-HOST:PORT when the server said "serving on HOST:PORT"), stops the server
+HOST:PORT when the server said "serving on HOST:PORT", MPACTOR_SERVER the
+server's path), stops the server
 with SIGTERM and exits with the script's status.
 """
 import os
@@ -52,6 +53,7 @@ try:
     script_env = dict(os.environ)
     if "native" in where:
         script_env["MPACTOR_NATIVE_ADDRESS"] = where["native"]
+    script_env["MPACTOR_SERVER"] = server_cmd[0]
     rc = subprocess.call([sys.executable, script, where["host"], where["port"], key, *rest],
                          env=script_env,
                          timeout=float(os.environ.get("RUN_TIMEOUT", "120")))

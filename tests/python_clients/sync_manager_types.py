@@ -3,6 +3,7 @@
 usage: sync_manager_types.py HOST PORT AUTHKEY (run_with_server.py runs it)
 Prints one line per check; exits non-zero at the first failure.
 """
+import os
 import queue
 import sys
 import threading
@@ -202,4 +203,21 @@ check("number_of_objects after del", m._number_of_objects(), 0)
 # A wrong key
 bad = SyncManager((host, port), authkey=b"wrong key")
 raises("wrong authkey", AuthenticationError, bad.connect)
+
+# The server counts the refusal (mpactor-server --stats, over the native
+# protocol, where the server has one).
+if "MPACTOR_NATIVE_ADDRESS" in os.environ and os.path.basename(
+        os.environ.get("MPACTOR_SERVER", "")) == "mpactor-server":
+    import json
+    import subprocess
+    import tempfile
+    with tempfile.NamedTemporaryFile("w") as f:
+        f.write(key.decode())
+        f.flush()
+        out = subprocess.run([os.environ["MPACTOR_SERVER"], "--stats",
+                              os.environ["MPACTOR_NATIVE_ADDRESS"], "--authkey-file", f.name],
+                             capture_output=True, text=True, timeout=30)
+    check("mpactor-server --stats exit status", out.returncode, 0)
+    check("refused_authentication counts the Python client",
+          json.loads(out.stdout)["refused_authentication"] >= 1, True)
 print("all checks passed")
