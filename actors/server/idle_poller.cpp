@@ -85,8 +85,8 @@ std::int64_t idle_poller::some_total(const std::string& text) {
 }
 
 void idle_poller::tick(std::size_t callers) {
-  if (window_.count() <= 0 && !batch_)
-    return;
+  // Read also when neither polling nor batching is on: loop_packer goes by
+  // contended() and clients_contend().
   std::ifstream in{file_};
   std::stringstream text;
   text << in.rdbuf();
@@ -95,6 +95,7 @@ void idle_poller::tick(std::size_t callers) {
   if (total < 0) { // no pressure information: never poll, never batch
     open_ = false;
     busy_ = false;
+    contended_ = false;
     pressure_ = -1;
     last_total_ = -1;
     return;
@@ -108,9 +109,11 @@ void idle_poller::tick(std::size_t callers) {
       if (per_mille > close_above) {
         open_ = false;
         busy_ = callers > cores_;
+        contended_ = true;
       } else if (per_mille < open_below) {
         open_ = true;
         busy_ = false;
+        contended_ = false;
       } else if (callers <= cores_) {
         busy_ = false;
       }

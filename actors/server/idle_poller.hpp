@@ -65,6 +65,15 @@ public:
   /// next event; the server posts one to each when this changes).
   bool batching() const noexcept { return batch_ && busy_.load(std::memory_order_relaxed); }
 
+  /// Whether the server's own clients contend for the CPUs: the pressure
+  /// is high and more connections call than there are cores (what
+  /// batching() goes by, whether or not batching is turned on).
+  bool clients_contend() const noexcept { return busy_.load(std::memory_order_relaxed); }
+
+  /// Whether the CPUs are contended, whoever contends them: the pressure
+  /// passed close_above and has not fallen below open_below since.
+  bool contended() const noexcept { return contended_.load(std::memory_order_relaxed); }
+
   /// Batching needs more callers than this (the machine's cores).
   std::size_t batch_callers() const noexcept { return cores_; }
 
@@ -90,6 +99,7 @@ private:
   std::size_t cores_;
   std::atomic<bool> open_{false}; // low pressure: poll
   std::atomic<bool> busy_{false}; // high pressure: batch
+  std::atomic<bool> contended_{false};
   std::atomic<int> pressure_{-1};
   std::int64_t last_total_ = -1; // the ticker's only
   std::chrono::steady_clock::time_point last_at_;

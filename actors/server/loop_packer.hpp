@@ -14,9 +14,10 @@
 // But one thread is at most one core. So connections gather only while the
 // I/O threads together used less than pack_below of one core in the last
 // tick, and spread again (each to the loop it was placed on when accepted)
-// when the gathered loop passes spread_above or the contention ends. The
-// server's ticker asks the connections to move (stream_connection::
-// move_to); each moves at its next read.
+// when the gathered loop passes spread_above or the CPUs are no longer
+// contended (by anyone: between two bursts of calls new connections then
+// start on the gathered loop). The server's ticker asks the connections to
+// move (stream_connection::move_to); each moves at its next read.
 
 #include <atomic>
 
@@ -27,19 +28,20 @@ public:
   /// `enabled`: false never gathers (server_limits::io_pack_when_busy).
   explicit loop_packer(bool enabled) : enabled_(enabled) {}
 
-  /// From the ticker: whether the CPUs are contended by the server's own
-  /// clients (idle_poller::batching), the CPU time all I/O threads used
-  /// since the last tick and that of loop 0's threads, per mille of one
-  /// core. Returns whether packed() changed.
-  bool tick(bool contended, int io_cpu, int loop0_cpu) noexcept {
+  /// From the ticker: whether the server's own clients contend for the
+  /// CPUs (idle_poller::batching), whether anyone does (idle_poller::
+  /// contended), the CPU time all I/O threads used since the last tick and
+  /// that of loop 0's threads, per mille of one core. Returns whether
+  /// packed() changed.
+  bool tick(bool clients_contend, bool contended, int io_cpu, int loop0_cpu) noexcept {
     bool was = packed_.load(std::memory_order_relaxed);
     bool now = was;
-    if (!enabled_ || !contended)
+    if (!enabled_)
       now = false;
     else if (!was)
-      now = io_cpu < pack_below;
+      now = clients_contend && io_cpu < pack_below;
     else
-      now = loop0_cpu <= spread_above;
+      now = contended && loop0_cpu <= spread_above;
     packed_ = now;
     return now != was;
   }

@@ -529,7 +529,8 @@ struct server::impl final : connection_host {
     }
     if (wall <= 0)
       return false;
-    return packer->tick(poller->batching(), static_cast<int>(all * 1000 / wall),
+    return packer->tick(poller->clients_contend(), poller->contended(),
+                        static_cast<int>(all * 1000 / wall),
                         static_cast<int>(first * 1000 / wall));
   }
 

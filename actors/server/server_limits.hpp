@@ -70,12 +70,14 @@ struct server_limits {
   /// false: I/O threads always run as SCHED_OTHER.
   bool io_batch_when_busy = true;
 
-  /// While the I/O threads batch (above) and together use less than 80% of
+  /// While the server's clients contend for the CPUs as above (whether or not
+  /// the threads batch) and the I/O threads together use less than 80% of
   /// one core, every connection moves to the first event loop: the other
   /// threads then sleep instead of being woken call by call, and the one
   /// left finds calls waiting (see loop_packer.hpp). They spread again,
   /// each to the loop it was placed on, when that loop passes 90% of a core
-  /// or the contention ends. false: connections stay where they were placed.
+  /// or nobody contends for the CPUs any more. false: connections stay
+  /// where they were placed.
   bool io_pack_when_busy = true;
 
   /// Threads added while every I/O thread has been busy in one call for

@@ -139,23 +139,32 @@ TEST_CASE("idle_poller batches while CPU pressure is high and many connections c
     all_the_time();
     poller.tick(many);
     CHECK(poller.batching());
+    CHECK(poller.clients_contend());
+    CHECK(poller.contended());
     CHECK_FALSE(poller.polling());
     // Fewer callers than cores: the pressure is someone else's, and a
     // woken thread should preempt for its few clients' sake.
     all_the_time();
     poller.tick(poller.batch_callers());
     CHECK_FALSE(poller.batching());
+    CHECK_FALSE(poller.clients_contend());
+    CHECK(poller.contended());
     all_the_time();
     poller.tick(many);
     CHECK(poller.batching());
     poller.tick(many); // none waited since
     CHECK_FALSE(poller.batching());
+    CHECK_FALSE(poller.contended());
     CHECK(poller.polling() == (window.count() > 0));
   }
-  idle_poller off{100us, file.path, false};
+  // Batching off: the clients' contention is still seen (loop_packer goes
+  // by it), with neither polling nor batching.
+  idle_poller off{0us, file.path, false};
   all_the_time();
   off.tick(1000);
   CHECK_FALSE(off.batching());
+  CHECK(off.clients_contend());
+  CHECK(off.contended());
 }
 
 TEST_CASE("idle_poller's thread runs as SCHED_BATCH while it batches, and as before after") {
@@ -187,6 +196,7 @@ TEST_CASE("idle_poller never polls without pressure information or with a window
   missing.tick();
   CHECK_FALSE(missing.polling());
   CHECK_FALSE(missing.batching());
+  CHECK_FALSE(missing.contended());
   CHECK(missing.pressure() == -1);
 
   fake_pressure file;

@@ -23,34 +23,40 @@
 using mpactor::loop_packer;
 using namespace std::chrono_literals;
 
-TEST_CASE("loop_packer gathers while contended and below pack_below, spreads above spread_above") {
+TEST_CASE("loop_packer gathers while its clients contend and below pack_below, spreads above "
+          "spread_above or when nobody contends") {
   loop_packer p{true};
   CHECK_FALSE(p.packed());
-  // Not contended: never, however idle the threads.
-  CHECK_FALSE(p.tick(false, 0, 0));
+  // Not contended, or by others only: never, however idle the threads.
+  CHECK_FALSE(p.tick(false, false, 0, 0));
+  CHECK_FALSE(p.tick(false, true, 0, 0));
   CHECK_FALSE(p.packed());
-  // Contended, but the threads together use too much for one.
-  CHECK_FALSE(p.tick(true, loop_packer::pack_below, 500));
+  // Contended by its clients, but the threads together use too much for one.
+  CHECK_FALSE(p.tick(true, true, loop_packer::pack_below, 500));
   CHECK_FALSE(p.packed());
-  // Contended with time to spare: gathers (and says it changed once).
-  CHECK(p.tick(true, loop_packer::pack_below - 1, 400));
+  // With time to spare: gathers (and says it changed once).
+  CHECK(p.tick(true, true, loop_packer::pack_below - 1, 400));
   CHECK(p.packed());
-  CHECK_FALSE(p.tick(true, loop_packer::pack_below - 1, 400));
+  CHECK_FALSE(p.tick(true, true, loop_packer::pack_below - 1, 400));
   // Gathered, the one loop may use more than pack_below (hysteresis) ...
-  CHECK_FALSE(p.tick(true, loop_packer::spread_above, loop_packer::spread_above));
+  CHECK_FALSE(p.tick(true, true, loop_packer::spread_above, loop_packer::spread_above));
   CHECK(p.packed());
   // ... until it passes spread_above.
-  CHECK(p.tick(true, loop_packer::spread_above + 1, loop_packer::spread_above + 1));
+  CHECK(p.tick(true, true, loop_packer::spread_above + 1, loop_packer::spread_above + 1));
   CHECK_FALSE(p.packed());
-  // The end of the contention spreads too.
-  REQUIRE(p.tick(true, 100, 100));
-  CHECK(p.tick(false, 100, 100));
+  // Its clients gone quiet while others keep the CPUs busy: still gathered
+  // (the next burst of connections starts there).
+  REQUIRE(p.tick(true, true, 100, 100));
+  CHECK_FALSE(p.tick(false, true, 0, 0));
+  CHECK(p.packed());
+  // Nobody contends: spread.
+  CHECK(p.tick(false, false, 0, 0));
   CHECK_FALSE(p.packed());
 }
 
 TEST_CASE("loop_packer turned off never gathers") {
   loop_packer p{false};
-  CHECK_FALSE(p.tick(true, 0, 0));
+  CHECK_FALSE(p.tick(true, true, 0, 0));
   CHECK_FALSE(p.packed());
 }
 
