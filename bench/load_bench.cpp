@@ -63,6 +63,8 @@
 
 namespace {
 
+bool pack_when_busy = true; // --io-pack-when-busy
+
 using clock_type = std::chrono::steady_clock;
 
 constexpr int n_keys = 16;
@@ -219,6 +221,9 @@ result run_mpactor(int n_clients, long n_ops) {
   res.ops = n_clients * n_ops;
 
   mpactor::SyncManager m{mpactor::Address{"127.0.0.1", 0}, "some-key"};
+  mpactor::server_limits limits;
+  limits.io_pack_when_busy = pack_when_busy;
+  m.set_limits(limits);
   m.start();
   shared_objects o{m.dict(),      m.Lock(),  m.list(), m.Namespace(),
                    m.Queue(),     m.Value(7)};
@@ -374,9 +379,11 @@ int main(int argc, char** argv) {
       n_clients = std::atoi(argv[++i]);
     else if (a == "--python")
       script = argv[++i];
+    else if (a == "--io-pack-when-busy") // A/B of server_limits::io_pack_when_busy
+      pack_when_busy = std::atoi(argv[++i]) != 0;
   }
   if (n_ops <= 0 || n_clients <= 0) {
-    std::fprintf(stderr, "usage: bench_load [--ops N] [--clients N] [--python PATH]\n");
+    std::fprintf(stderr, "usage: bench_load [--ops N] [--clients N] [--python PATH] [--io-pack-when-busy 0|1]\n");
     return 2;
   }
   bool have_python = std::ifstream(script).good();
