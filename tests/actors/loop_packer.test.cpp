@@ -1,15 +1,13 @@
 // loop_packer: connections gather on one event loop only while the
 // server's own clients contend for the CPUs and the I/O threads have time
-// to spare, and spread again when either ends. And a real server's
-// connections move to the first loop and back while they call, losing
-// nothing: not their calls, not a call that waits while its connection
-// moves.
+// to spare, and spread again past spread_above or when nobody contends.
+// And a real server's connections move to the first loop and back while
+// they call, losing nothing (gathering.hpp; tls.test.cpp does it over TLS).
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <fstream>
-#include <future>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +17,7 @@
 
 #include "busy_processes.hpp"
 #include "eventually.hpp"
+#include "gathering.hpp"
 
 using mpactor::loop_packer;
 using namespace std::chrono_literals;
@@ -60,15 +59,6 @@ TEST_CASE("loop_packer turned off never gathers") {
   CHECK_FALSE(p.packed());
 }
 
-namespace {
-
-// The stats' connections per event loop.
-std::vector<std::size_t> per_loop(const mpactor::json& stats) {
-  return stats.value("io_loop_connections", std::vector<std::size_t>{});
-}
-
-} // namespace
-
 TEST_CASE("A server's calling connections move to the first event loop while its clients contend "
           "for the CPUs, and back after, with every call answered") {
   if (!std::ifstream{"/proc/pressure/cpu"}.good()) {
@@ -80,66 +70,11 @@ TEST_CASE("A server's calling connections move to the first event loop while its
   limits.io_threads = 2;
   m.set_limits(limits);
   m.start();
-  auto d = m.dict();
-  auto q = m.Queue();
-  // More calling connections than cores: contention by the server's own
-  // clients.
-  auto cores = std::max(1u, std::thread::hardware_concurrency());
-  std::vector<mpactor::SyncManager> others;
-  std::vector<mpactor::DictProxy> their_dicts;
-  for (unsigned i = 0; i < cores + 3; ++i) {
-    others.emplace_back(m.address(), m.authkey());
-    others.back().connect();
-    their_dicts.push_back(others.back().dict());
-  }
-  // Placed round robin: both loops have connections.
-  auto spread = per_loop(m.stats());
-  REQUIRE(spread.size() == 2);
-  CHECK(spread[0] > 0);
-  CHECK(spread[1] > 0);
-  // A call that waits while the others move (another thread: a connection
-  // of its own).
-  auto got = std::async(std::launch::async, [&] { return q.get<int>(); });
-  int round = 0;
-  auto all_call = [&] {
-    ++round;
-    for (std::size_t i = 0; i < their_dicts.size(); ++i) {
-      their_dicts[i].set("k", round);
-      REQUIRE(their_dicts[i].get<int>("k") == round); // nothing lost in a move
-    }
-    d.set("k", round);
-  };
-  REQUIRE(mpactor_test::eventually(
-    [&] { return m.stats().value("cpu_pressure_per_mille", -1) >= 0; }, 10s));
-  mpactor_test::busy_processes hogs;
-  REQUIRE(hogs.start(cores + 1));
-  std::vector<std::size_t> loops;
-  bool gathered = mpactor_test::eventually(
-    [&] {
-      all_call();
-      auto st = m.stats();
-      loops = per_loop(st);
-      // The waiting connection has not read since: it stays where it is.
-      return st.value("io_packed", false) && loops.size() == 2 && loops[1] <= 1;
-    },
-    20s);
-  INFO("connections per loop: " << loops[0] << " " << loops[1]);
-  CHECK(gathered);
-  q.put(7);
-  REQUIRE(got.wait_for(10s) == std::future_status::ready);
-  CHECK(got.get() == 7);
-  hogs.stop();
-  bool home = mpactor_test::eventually(
-    [&] {
-      all_call();
-      auto st = m.stats();
-      loops = per_loop(st);
-      return !st.value("io_packed", true) && loops.size() == 2 && loops[0] > 0 && loops[1] > 1;
-    },
-    20s);
-  INFO("connections per loop after: " << loops[0] << " " << loops[1]);
-  CHECK(home);
-  CHECK(d.get<int>("k") == round);
+  mpactor_test::check_gathering(m, [&] {
+    mpactor::SyncManager client{m.address(), m.authkey()};
+    client.connect();
+    return client;
+  });
 }
 
 TEST_CASE("With io_pack_when_busy off, connections stay where they were placed") {
@@ -177,7 +112,7 @@ TEST_CASE("With io_pack_when_busy off, connections stay where they were placed")
   auto st = m.stats();
   CHECK_FALSE(st.value("io_packed", true));
   CHECK(st["limits"].value("io_pack_when_busy", true) == false);
-  auto loops = per_loop(st);
+  auto loops = mpactor_test::per_loop(st);
   REQUIRE(loops.size() == 2);
   CHECK(loops[1] > 1);
 }

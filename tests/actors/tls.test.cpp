@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,8 @@
 #include <mpactor/actors/wire/frame_socket.hpp>
 #include <mpactor/actors/wire/sigpipe_guard.hpp>
 #include <mpactor/mpactor.hpp>
+
+#include "gathering.hpp"
 
 using namespace mpactor;
 
@@ -154,4 +157,24 @@ TEST_CASE("A missing certificate file is a ValueError naming it") {
   SyncManager sut;
   CHECK_THROWS_WITH(sut.set_tls({"/nonexistent/cert.pem", "/nonexistent/key.pem", "/nonexistent/ca.pem"}),
                     Catch::Contains("/nonexistent/cert.pem"));
+}
+
+TEST_CASE("TLS connections gather on one event loop under contention and spread after, their "
+          "sessions intact") {
+  if (!std::ifstream{"/proc/pressure/cpu"}.good()) {
+    WARN("no /proc/pressure/cpu here: a server never gathers, nothing to check");
+    return;
+  }
+  SyncManager m{Address{"127.0.0.1", 0}, "tls-test-key"};
+  m.set_tls(tls("server"));
+  server_limits limits;
+  limits.io_threads = 2;
+  m.set_limits(limits);
+  m.start();
+  mpactor_test::check_gathering(m, [&] {
+    SyncManager client{m.address(), "tls-test-key"};
+    client.set_tls(tls("client"));
+    client.connect();
+    return client;
+  });
 }
