@@ -29,8 +29,8 @@ public:
   explicit loop_packer(bool enabled) : enabled_(enabled) {}
 
   /// From the ticker: whether the server's own clients contend for the
-  /// CPUs (idle_poller::batching), whether anyone does (idle_poller::
-  /// contended), the CPU time all I/O threads used since the last tick and
+  /// CPUs (idle_poller::clients_contend), whether anyone does
+  /// (idle_poller::contended), the CPU time all I/O threads used since the last tick and
   /// that of loop 0's threads, per mille of one core. Returns whether
   /// packed() changed.
   bool tick(bool clients_contend, bool contended, int io_cpu, int loop0_cpu) noexcept {

@@ -535,12 +535,13 @@ struct server::impl final : connection_host {
   }
 
   // Every connection to loop 0 while the packer gathers them, else home.
+  // Also one already there is told, to replace an earlier request it has
+  // not carried out (it never read since).
   void move_connections() {
     bool packed = packer->packed();
     auto send = [&](stream_connection& c) {
       auto to = packed ? std::size_t{0} : c.home_loop();
-      if (c.loop() != to)
-        c.move_to(loop(to), to);
+      c.move_to(loop(to), to);
     };
     for (auto& c : snapshot())
       send(*c);
