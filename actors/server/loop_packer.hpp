@@ -14,10 +14,11 @@
 // But one thread is at most one core. So connections gather only while the
 // I/O threads together used less than pack_below of one core in the last
 // tick, and spread again (each to the loop it was placed on when accepted)
-// when the gathered loop passes spread_above or the CPUs are no longer
-// contended (by anyone: between two bursts of calls new connections then
-// start on the gathered loop). The server's ticker asks the connections to
-// move (stream_connection::move_to); each moves at its next read.
+// when the gathered loop passes spread_above, or once the CPUs have not
+// been contended (by anyone) for quiet_ticks ticks in a row: between two
+// bursts of calls, new connections then start on the gathered loop. The
+// server's ticker asks the connections to move (stream_connection::
+// move_to); each moves at its next read.
 
 #include <atomic>
 
@@ -40,8 +41,12 @@ public:
       now = false;
     else if (!was)
       now = clients_contend && io_cpu < pack_below;
+    else if (loop0_cpu > spread_above)
+      now = false;
     else
-      now = contended && loop0_cpu <= spread_above;
+      now = contended || ++quiet_ < quiet_ticks;
+    if (contended || now != was)
+      quiet_ = 0;
     packed_ = now;
     return now != was;
   }
@@ -53,10 +58,13 @@ public:
   static constexpr int pack_below = 800;
   /// Spread above this (the gathered loop's threads).
   static constexpr int spread_above = 900;
+  /// Spread after this many ticks in a row without contention (2 s).
+  static constexpr int quiet_ticks = 8;
 
 private:
   bool enabled_;
   std::atomic<bool> packed_{false};
+  int quiet_ = 0; // the ticker's: ticks without contention while gathered
 };
 
 } // namespace mpactor

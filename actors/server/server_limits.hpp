@@ -76,7 +76,7 @@ struct server_limits {
   /// threads then sleep instead of being woken call by call, and the one
   /// left finds calls waiting (see loop_packer.hpp). They spread again,
   /// each to the loop it was placed on, when that loop passes 90% of a core
-  /// or nobody contends for the CPUs any more. false: connections stay
+  /// or nobody has contended for the CPUs for 2 s. false: connections stay
   /// where they were placed.
   bool io_pack_when_busy = true;
 

@@ -48,7 +48,14 @@ TEST_CASE("loop_packer gathers while its clients contend and below pack_below, s
   REQUIRE(p.tick(true, true, 100, 100));
   CHECK_FALSE(p.tick(false, true, 0, 0));
   CHECK(p.packed());
-  // Nobody contends: spread.
+  // Nobody contends: spread, after quiet_ticks in a row (a tick with
+  // contention starts the count again).
+  for (int i = 1; i < loop_packer::quiet_ticks; ++i)
+    CHECK_FALSE(p.tick(false, false, 0, 0));
+  CHECK_FALSE(p.tick(false, true, 0, 0));
+  for (int i = 1; i < loop_packer::quiet_ticks; ++i)
+    CHECK_FALSE(p.tick(false, false, 0, 0));
+  CHECK(p.packed());
   CHECK(p.tick(false, false, 0, 0));
   CHECK_FALSE(p.packed());
 }
