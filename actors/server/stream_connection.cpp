@@ -105,8 +105,10 @@ bool stream_connection::move_if_asked() {
   // The other loop's epoll refused it: back where it was, or the end.
   auto why = ec.message();
   sock_.assign(protocol, fd_, ec);
-  if (!ec)
+  if (!ec) {
+    sock_.non_blocking(true, ec);
     return true;
+  }
   owns_loose_fd_ = true;
   closing_ = true;
   ::shutdown(fd_, SHUT_RDWR);
