@@ -99,7 +99,7 @@ struct server::impl final : connection_host {
   std::vector<std::unique_ptr<boost::asio::io_context>> more_loops;
   std::atomic<std::size_t> next_loop{0};
   std::unique_ptr<idle_poller> poller; // how the loops' threads wait (set by serve())
-  std::unique_ptr<loop_packer> packer = std::make_unique<loop_packer>(false); // set by serve()
+  std::unique_ptr<loop_packer> packer; // whether connections gather on loop 0 (set by serve())
   std::chrono::steady_clock::time_point packer_ticked = std::chrono::steady_clock::now();
 
   boost::asio::io_context& loop(std::size_t i) { return i == 0 ? ioc : *more_loops[i - 1]; }
@@ -729,7 +729,7 @@ struct server::impl final : connection_host {
                         {"io_pack_when_busy", lim.io_pack_when_busy}}},
             {"io_polling", poller && poller->polling()},
             {"io_batch", poller && poller->batching()},
-            {"io_packed", packer->packed()},
+            {"io_packed", packer && packer->packed()},
             {"io_loop_connections", connections_per_loop()},
             {"cpu_pressure_per_mille", poller ? poller->pressure() : -1},
             {"uptime_seconds",

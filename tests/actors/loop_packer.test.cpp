@@ -66,6 +66,19 @@ TEST_CASE("loop_packer turned off never gathers") {
   CHECK_FALSE(p.packed());
 }
 
+namespace {
+
+// Starts `m`'s server with two event loops, gathering on or off.
+void start_two_loops(mpactor::SyncManager& m, bool pack) {
+  mpactor::server_limits limits;
+  limits.io_threads = 2;
+  limits.io_pack_when_busy = pack;
+  m.set_limits(limits);
+  m.start();
+}
+
+} // namespace
+
 TEST_CASE("A server's calling connections move to the first event loop while its clients contend "
           "for the CPUs, and back after, with every call answered") {
   if (!std::ifstream{"/proc/pressure/cpu"}.good()) {
@@ -73,10 +86,7 @@ TEST_CASE("A server's calling connections move to the first event loop while its
     return;
   }
   mpactor::SyncManager m;
-  mpactor::server_limits limits;
-  limits.io_threads = 2;
-  m.set_limits(limits);
-  m.start();
+  start_two_loops(m, true);
   mpactor_test::check_gathering(m, [&] {
     mpactor::SyncManager client{m.address(), m.authkey()};
     client.connect();
@@ -90,11 +100,7 @@ TEST_CASE("With io_pack_when_busy off, connections stay where they were placed")
     return;
   }
   mpactor::SyncManager m;
-  mpactor::server_limits limits;
-  limits.io_threads = 2;
-  limits.io_pack_when_busy = false;
-  m.set_limits(limits);
-  m.start();
+  start_two_loops(m, false);
   auto cores = std::max(1u, std::thread::hardware_concurrency());
   std::vector<mpactor::SyncManager> others;
   std::vector<mpactor::DictProxy> their_dicts;
