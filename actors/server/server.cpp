@@ -539,30 +539,30 @@ struct server::impl final : connection_host {
   // not carried out (it never read since).
   void move_connections() {
     bool packed = packer->packed();
-    auto send = [&](stream_connection& c) {
+    each_connection([&](stream_connection& c) {
       auto to = packed ? std::size_t{0} : c.home_loop();
       c.move_to(loop(to), to);
-    };
-    for (auto& c : snapshot())
-      send(*c);
-    if (python)
-      for (auto& c : python->snapshot())
-        send(*c);
+    });
   }
 
   // Connections per event loop now (stats).
   std::vector<std::size_t> connections_per_loop() {
     std::vector<std::size_t> n(loop_count(), 0);
-    auto count = [&](const stream_connection& c) {
+    each_connection([&](stream_connection& c) {
       if (c.loop() < n.size())
         ++n[c.loop()];
-    };
+    });
+    return n;
+  }
+
+  // Calls `f` with every open connection, native and Python.
+  template <class F>
+  void each_connection(F&& f) {
     for (auto& c : snapshot())
-      count(*c);
+      f(*c);
     if (python)
       for (auto& c : python->snapshot())
-        count(*c);
-    return n;
+        f(*c);
   }
 
   std::vector<std::shared_ptr<client_connection>> snapshot() {
