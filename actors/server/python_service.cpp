@@ -214,6 +214,7 @@ void python_service::reply(python_connection& c, const char* kind, const json& v
 }
 
 void python_service::handle(python_connection& c, std::string_view message) {
+  env_.calls.fetch_add(1, std::memory_order_relaxed);
   json request;
   try {
     request = reader_.read(message);

@@ -69,6 +69,9 @@ public:
     std::function<std::optional<loop_place>(acceptor::socket_type& sock)> pin;
     /// A connection was closed for a limit or refused (the server counts it).
     std::function<void(stream_host::drop)> dropped;
+    /// The server's count of requests read, both protocols' (its stats'
+    /// calls and calls_per_second).
+    std::atomic<std::uint64_t>& calls;
   };
 
   /// Listens on `addr` (its port is set when it was 0).

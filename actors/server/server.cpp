@@ -355,7 +355,7 @@ struct server::impl final : connection_host {
         return true;
       },
       [this](acceptor::socket_type& sock) { return pin(sock); },
-      [this](drop why) { dropped(why); }};
+      [this](drop why) { dropped(why); }, calls};
     python = std::make_unique<python_service>(std::move(env), bind, accept_md5);
     python_addr = bind;
   }

@@ -211,6 +211,10 @@ if "MPACTOR_NATIVE_ADDRESS" in os.environ and os.path.basename(
     import json
     import subprocess
     import tempfile
+    # Python calls count in the server's calls as native ones do.
+    counted = m.dict()
+    for i in range(200):
+        counted[i] = i
     with tempfile.NamedTemporaryFile("w") as f:
         f.write(key.decode())
         f.flush()
@@ -220,4 +224,5 @@ if "MPACTOR_NATIVE_ADDRESS" in os.environ and os.path.basename(
     check("mpactor-server --stats exit status", out.returncode, 0)
     check("refused_authentication counts the Python client",
           json.loads(out.stdout)["refused_authentication"] >= 1, True)
+    check("calls counts the Python calls", json.loads(out.stdout)["calls"] >= 200, True)
 print("all checks passed")
