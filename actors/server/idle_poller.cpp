@@ -84,7 +84,23 @@ std::int64_t idle_poller::some_total(const std::string& text) {
   return -1;
 }
 
-void idle_poller::tick(std::size_t callers) {
+int idle_poller::wait_per_mille(std::int64_t run_ns, std::int64_t wait_ns, std::int64_t wall_ns) {
+  if (wall_ns <= 0 || run_ns < 0 || wait_ns < 0 || run_ns * 1000 < wall_ns * wait_needs_run)
+    return -1;
+  return static_cast<int>(std::min<std::int64_t>(wait_ns * 1000 / run_ns, 1'000'000));
+}
+
+std::pair<std::int64_t, std::int64_t> idle_poller::sched_ns(pid_t tid) {
+  std::ifstream in{"/proc/self/task/" + std::to_string(tid) + "/schedstat"};
+  long long run = -1, wait = -1;
+  if (!(in >> run >> wait) || run < 0 || wait < 0)
+    return {-1, -1};
+  return {run, wait};
+}
+
+void idle_poller::tick(std::size_t callers, int io_wait) {
+  io_wait_ = io_wait;
+  starved_ = starved_ ? io_wait >= fed_below : io_wait > starved_above;
   // Read also when neither polling nor batching is on: loop_packer goes by
   // contended() and clients_contend().
   std::ifstream in{file_};

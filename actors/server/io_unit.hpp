@@ -15,7 +15,9 @@
 #include <thread>
 
 #include <pthread.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <caf/actor_system.hpp>
 #include <caf/execution_unit.hpp>
@@ -27,7 +29,8 @@ namespace mpactor {
 class io_unit final : public caf::execution_unit {
 public:
   explicit io_unit(caf::actor_system& sys)
-    : caf::execution_unit(&sys), owner_(std::this_thread::get_id()) {
+    : caf::execution_unit(&sys), owner_(std::this_thread::get_id()),
+      tid_(static_cast<pid_t>(::syscall(SYS_gettid))) {
     if (pthread_getcpuclockid(pthread_self(), &cpu_clock_) != 0)
       cpu_clock_ = -1;
   }
@@ -43,6 +46,13 @@ public:
 
   /// cpu_ns() at the server's last tick (the ticker's).
   std::int64_t cpu_ticked = -1;
+
+  /// This thread's id (its /proc/self/task entry).
+  pid_t tid() const noexcept { return tid_; }
+
+  /// Its time on a CPU and waiting for one at the server's last tick
+  /// (idle_poller::sched_ns; the ticker's).
+  std::int64_t run_ticked = -1, wait_ticked = -1;
 
   void exec_later(caf::resumable* job) override {
     if (std::this_thread::get_id() == owner_)
@@ -94,6 +104,7 @@ private:
   static constexpr std::size_t max_throughput = 64; // messages per turn
   static constexpr std::size_t max_turns = 16;      // turns past the first, per drain
   std::thread::id owner_;
+  pid_t tid_;
   clockid_t cpu_clock_ = -1;
   std::deque<caf::resumable*> runnable_;
 };

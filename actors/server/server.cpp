@@ -101,6 +101,7 @@ struct server::impl final : connection_host {
   std::unique_ptr<idle_poller> poller; // how the loops' threads wait (set by serve())
   std::unique_ptr<loop_packer> packer; // whether connections gather on loop 0 (set by serve())
   std::chrono::steady_clock::time_point packer_ticked = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point waits_ticked = std::chrono::steady_clock::now();
 
   boost::asio::io_context& loop(std::size_t i) { return i == 0 ? ioc : *more_loops[i - 1]; }
   std::size_t loop_count() const { return 1 + more_loops.size(); }
@@ -499,7 +500,7 @@ struct server::impl final : connection_host {
       if (python)
         callers += python->tick(std::chrono::steady_clock::now());
       bool batched = poller->batching();
-      poller->tick(callers);
+      poller->tick(callers, tick_waits());
       if (poller->batching() != batched)
         for (std::size_t i = 0; i < loop_count(); ++i)
           boost::asio::post(loop(i), [] {}); // each thread switches now, not at its next call
@@ -507,6 +508,33 @@ struct server::impl final : connection_host {
         move_connections();
       guard.lock();
     }
+  }
+
+  // How long the I/O threads waited for a CPU since the last tick, per
+  // mille of the time they ran (idle_poller::wait_per_mille).
+  int tick_waits() {
+    auto now = std::chrono::steady_clock::now();
+    auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(now - waits_ticked).count();
+    waits_ticked = now;
+    std::int64_t run = 0, wait = 0;
+    bool known = true;
+    std::lock_guard<std::mutex> guard{units_mtx};
+    for (auto* u : units) {
+      auto [r, w] = idle_poller::sched_ns(u->tid());
+      if (r < 0) {
+        known = false;
+        continue;
+      }
+      if (u->run_ticked >= 0 && r >= u->run_ticked && w >= u->wait_ticked) {
+        run += r - u->run_ticked;
+        wait += w - u->wait_ticked;
+      } else {
+        known = false; // a thread's first tick: no growth yet
+      }
+      u->run_ticked = r;
+      u->wait_ticked = w;
+    }
+    return known ? idle_poller::wait_per_mille(run, wait, wall) : -1;
   }
 
   // Feeds the packer the I/O threads' CPU time since the last tick;
@@ -732,6 +760,7 @@ struct server::impl final : connection_host {
             {"io_packed", packer && packer->packed()},
             {"io_loop_connections", connections_per_loop()},
             {"cpu_pressure_per_mille", poller ? poller->pressure() : -1},
+            {"io_wait_per_mille", poller ? poller->io_wait() : -1},
             {"uptime_seconds",
              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}};
   }

@@ -67,6 +67,8 @@ struct server_limits {
   /// preempt the client that sent it, which is about to wait for the reply
   /// anyway, and calls are taken in batches. With many busy clients on a
   /// small machine that saves a context switch per call on each side.
+  /// Not while the threads wait for a CPU longer than they are worth
+  /// batching (idle_poller::starved()): then it delays them further.
   /// false: I/O threads always run as SCHED_OTHER.
   bool io_batch_when_busy = true;
 

@@ -20,6 +20,7 @@
 
 #include <dirent.h>
 #include <sched.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
@@ -167,6 +168,67 @@ TEST_CASE("idle_poller batches while CPU pressure is high and many connections c
   CHECK(off.contended());
 }
 
+TEST_CASE("idle_poller stops batching while its threads are starved for a CPU") {
+  fake_pressure file;
+  long long waited = 1000;
+  file.write(pressure_text(waited));
+  idle_poller poller{0us, file.path};
+  auto many = poller.batch_callers() + 1;
+  auto contended_tick = [&](int io_wait) {
+    waited += 1'000'000'000'000LL;
+    file.write(pressure_text(waited));
+    poller.tick(many, io_wait);
+  };
+  contended_tick(idle_poller::starved_above);
+  CHECK(poller.batching()); // at the bound: not yet starved
+  CHECK(poller.io_wait() == idle_poller::starved_above);
+  contended_tick(idle_poller::starved_above + 1);
+  CHECK_FALSE(poller.batching());
+  CHECK(poller.starved());
+  CHECK(poller.clients_contend()); // the packer still sees the crowd
+  contended_tick(idle_poller::fed_below); // between the bounds: it stays
+  CHECK(poller.starved());
+  CHECK_FALSE(poller.batching());
+  contended_tick(idle_poller::fed_below - 1);
+  CHECK_FALSE(poller.starved());
+  CHECK(poller.batching());
+  contended_tick(5000);
+  REQUIRE(poller.starved());
+  contended_tick(-1); // too little run time to judge: the clients went quiet
+  CHECK_FALSE(poller.starved());
+  CHECK(poller.batching());
+}
+
+TEST_CASE("idle_poller's wait_per_mille judges only threads that ran, and sched_ns reads a thread's times") {
+  using ns = std::int64_t;
+  ns tick = 250'000'000;
+  CHECK(idle_poller::wait_per_mille(tick / 10, tick / 10, tick) == 1000);
+  CHECK(idle_poller::wait_per_mille(tick / 10, tick / 20, tick) == 500);
+  CHECK(idle_poller::wait_per_mille(tick / 10, 0, tick) == 0);
+  // Less run time than wait_needs_run per mille of the tick: unknown.
+  ns little = tick * idle_poller::wait_needs_run / 1000;
+  CHECK(idle_poller::wait_per_mille(little, 0, tick) == 0);
+  CHECK(idle_poller::wait_per_mille(little - 1, 0, tick) == -1);
+  CHECK(idle_poller::wait_per_mille(tick, tick, 0) == -1);
+  CHECK(idle_poller::wait_per_mille(-1, 0, tick) == -1);
+
+  auto tid = static_cast<pid_t>(::syscall(SYS_gettid));
+  auto [run0, wait0] = idle_poller::sched_ns(tid);
+  if (run0 < 0) {
+    WARN("no schedstat here: a server's threads are never judged starved");
+    return;
+  }
+  CHECK(wait0 >= 0);
+  auto until = std::chrono::steady_clock::now() + 20ms;
+  volatile unsigned long spin = 0;
+  while (std::chrono::steady_clock::now() < until)
+    spin = spin + 1;
+  auto [run1, wait1] = idle_poller::sched_ns(tid);
+  CHECK(run1 - run0 >= 5'000'000); // most of the 20 ms spent spinning
+  CHECK(wait1 >= wait0);
+  CHECK(idle_poller::sched_ns(0).first == -1); // no such thread
+}
+
 TEST_CASE("idle_poller's thread runs as SCHED_BATCH while it batches, and as before after") {
   fake_pressure file;
   file.write(pressure_text(1000));
@@ -290,4 +352,59 @@ TEST_CASE("A server's I/O threads stop polling and batch while other processes k
     listed += " " + std::to_string(p);
   INFO("I/O thread policies (3: SCHED_BATCH):" << listed);
   CHECK(batched);
+}
+
+TEST_CASE("A server measures how long its I/O threads wait for a CPU, and batches while they are fed") {
+  auto tid = static_cast<pid_t>(::syscall(SYS_gettid));
+  if (!std::ifstream{"/proc/pressure/cpu"}.good() || idle_poller::sched_ns(tid).first < 0) {
+    WARN("no CPU pressure or schedstat here: nothing to check");
+    return;
+  }
+  auto m = mpactor::Manager();
+  CHECK(m.stats().value("io_wait_per_mille", 0) == -1); // idle threads: nothing to judge
+  auto cores = std::max(1u, std::thread::hardware_concurrency());
+  // More connections calling than cores, all the time, beside busy
+  // processes: the server's threads run enough for their waits to count.
+  std::vector<mpactor::SyncManager> others;
+  std::vector<mpactor::DictProxy> dicts;
+  for (unsigned i = 0; i < cores + 2; ++i) {
+    others.emplace_back(m.address(), m.authkey());
+    others.back().connect();
+    dicts.push_back(others.back().dict());
+  }
+  mpactor_test::busy_processes hogs;
+  REQUIRE(hogs.start(cores + 1));
+  std::atomic<bool> stop{false};
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> callers;
+  for (std::size_t i = 0; i < dicts.size(); ++i)
+    callers.emplace_back([&, i] {
+      std::string value(1000, static_cast<char>('a' + i));
+      while (!stop) {
+        dicts[i].set("k", value);
+        if (dicts[i].get<std::string>("k") != value)
+          ++wrong;
+      }
+    });
+  int wait = -1, pressure = -1;
+  bool batch = false;
+  bool judged = mpactor_test::eventually(
+    [&] {
+      auto st = m.stats();
+      wait = st.value("io_wait_per_mille", -1);
+      pressure = st.value("cpu_pressure_per_mille", -1);
+      batch = st.value("io_batch", false);
+      // Here they get a CPU soon after they are woken (they wait less than
+      // they run): they batch.
+      return wait >= 0 && wait < idle_poller::fed_below && batch
+             && pressure > idle_poller::close_above;
+    },
+    20s);
+  stop = true;
+  for (auto& t : callers)
+    t.join();
+  INFO("I/O threads' wait per mille of their run time: " << wait << ", CPU pressure: " << pressure
+                                                       << ", batching: " << batch);
+  CHECK(judged);
+  CHECK(wrong.load() == 0);
 }
