@@ -26,8 +26,18 @@
 // below the ratio of server costs. The load average is printed before and
 // after: other work on the machine moves these figures.
 //
+// Where each server runs moves them too. Linux shares the CPUs first among
+// autogroups (one per session) and then among the tasks of each. By
+// default the three servers share the session of the bench and its client
+// processes, as a manager does that the program whose processes call it
+// started (Python's SyncManager.start(), mpactor's): a server then gets
+// one share among 33 busy tasks, and Python's single-threaded server, bound
+// by that share, falls furthest. With --own-sessions 1 each server runs in
+// a session of its own, as one started from another terminal or as a
+// service: each gets a fair share against all its clients together.
+//
 // Run: build/bench/bench_python_clients [--script PATH] [--rounds N]
-//        [--procs N] [--pairs N] [--queue-ops N] [--unix 1]
+//        [--procs N] [--pairs N] [--queue-ops N] [--unix 1] [--own-sessions 1]
 //      (--unix 1: both servers listen on Unix sockets, the family Python's
 //      own managers use by default, instead of 127.0.0.1 TCP)
 //      (default script: bench/python_clients_baseline.py, from the
@@ -78,7 +88,8 @@ struct python_server {
   pid_t pid = 0;
   std::uint16_t port = 0;
 
-  python_server(const std::string& script, const std::string& key, const std::string& path) {
+  python_server(const std::string& script, const std::string& key, const std::string& path,
+                bool own_session) {
     int out[2];
     if (pipe(out) != 0)
       throw mpactor::ProcessError("pipe");
@@ -91,7 +102,12 @@ struct python_server {
     if (!path.empty())
       argv.push_back(const_cast<char*>(path.c_str()));
     argv.push_back(nullptr);
-    int rc = posix_spawnp(&pid, "python3", &fa, nullptr, argv.data(), environ);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    if (own_session)
+      posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+    int rc = posix_spawnp(&pid, "python3", &fa, &attr, argv.data(), environ);
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
     ::close(out[1]);
     if (rc != 0)
@@ -138,7 +154,7 @@ run_result run_client(const std::string& script, const std::string& mode,
 int main(int argc, char** argv) {
   std::string script = "bench/python_clients_baseline.py";
   int rounds = 3, procs = 32, pairs = 5000, queue_ops = 5000;
-  bool unix_sockets = false;
+  bool unix_sockets = false, own_sessions = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--script")
@@ -153,6 +169,8 @@ int main(int argc, char** argv) {
       queue_ops = std::stoi(v);
     else if (a == "--unix")
       unix_sockets = v != "0";
+    else if (a == "--own-sessions")
+      own_sessions = v != "0";
   }
   if (access(script.c_str(), R_OK) != 0) {
     std::fprintf(stderr, "bench_python_clients: no %s (run from the repository's root, or "
@@ -169,12 +187,17 @@ int main(int argc, char** argv) {
     dir = tmpl;
   }
   // Forked before anything starts a thread.
-  bench::python_floor_server floor{key, unix_sockets ? dir + "/floor.sock" : std::string{}};
+  bench::python_floor_server floor{key, unix_sockets ? dir + "/floor.sock" : std::string{},
+                                   own_sessions};
   mpactor::SyncManager ours{mpactor::Address{"127.0.0.1", 0}, key};
   ours.serve_python(unix_sockets ? mpactor::Address::unix_socket(dir + "/mpactor.sock")
                                  : mpactor::Address{"127.0.0.1", 0});
-  ours.start();
-  python_server theirs{script, key, unix_sockets ? dir + "/python.sock" : std::string{}};
+  if (own_sessions)
+    ours.start([] { setsid(); }); // in the server's process, before it serves
+  else
+    ours.start();
+  python_server theirs{script, key, unix_sockets ? dir + "/python.sock" : std::string{},
+                       own_sessions};
   auto our_place = unix_sockets ? "unix " + dir + "/mpactor.sock"
                                 : "127.0.0.1 " + std::to_string(ours.python_address().port);
   auto floor_place = unix_sockets ? "unix " + dir + "/floor.sock"
@@ -182,6 +205,11 @@ int main(int argc, char** argv) {
   auto their_place = unix_sockets ? "unix " + dir + "/python.sock"
                                   : "127.0.0.1 " + std::to_string(theirs.port);
   std::printf("transport: %s\n", unix_sockets ? "Unix sockets" : "127.0.0.1 TCP");
+  std::printf("sessions: %s\n",
+              own_sessions ? "each server in a session (Linux autogroup) of its own, as one "
+                             "started from another terminal or as a service"
+                           : "the servers share the clients' session (one Linux autogroup), as a "
+                             "manager started by the program whose processes call it");
 
   struct row {
     const char* name;

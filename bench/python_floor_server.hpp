@@ -41,8 +41,9 @@ namespace bench {
 class python_floor_server {
 public:
   /// Forks the server; on 127.0.0.1 (any port) or, with `path`, on that
-  /// Unix socket. Call it before the process starts threads.
-  python_floor_server(const std::string& key, const std::string& path) {
+  /// Unix socket; with `own_session`, in a session (and so a Linux
+  /// autogroup) of its own. Call it before the process starts threads.
+  python_floor_server(const std::string& key, const std::string& path, bool own_session = false) {
     int lfd = listen_on(path);
     pid = fork();
     if (pid < 0)
@@ -50,6 +51,8 @@ public:
     if (pid == 0) {
       std::signal(SIGTERM, SIG_DFL);
       prctl(PR_SET_PDEATHSIG, SIGTERM); // never outlives the bench
+      if (own_session)
+        setsid();
       serve(lfd, key);
       _exit(0);
     }
