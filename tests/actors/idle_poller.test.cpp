@@ -32,6 +32,7 @@
 
 #include "busy_processes.hpp"
 #include "eventually.hpp"
+#include "other_clients.hpp"
 
 using mpactor::idle_poller;
 using namespace std::chrono_literals;
@@ -302,14 +303,9 @@ TEST_CASE("A server's I/O threads stop polling and batch while other processes k
   d.set("k", 1);
   // More connections calling than cores: batching is for the server's own
   // crowd of clients.
-  std::vector<mpactor::SyncManager> others;
-  std::vector<mpactor::DictProxy> their_dicts;
   auto cores = std::max(1u, std::thread::hardware_concurrency());
-  for (unsigned i = 0; i < cores + 2; ++i) {
-    others.emplace_back(m.address(), m.authkey());
-    others.back().connect();
-    their_dicts.push_back(others.back().dict());
-  }
+  mpactor_test::other_clients others{m, cores + 2};
+  auto& their_dicts = others.dicts;
   auto all_call = [&] {
     for (auto& t : their_dicts)
       t.set("k", 1);
@@ -365,13 +361,8 @@ TEST_CASE("A server measures how long its I/O threads wait for a CPU, and batche
   auto cores = std::max(1u, std::thread::hardware_concurrency());
   // More connections calling than cores, all the time, beside busy
   // processes: the server's threads run enough for their waits to count.
-  std::vector<mpactor::SyncManager> others;
-  std::vector<mpactor::DictProxy> dicts;
-  for (unsigned i = 0; i < cores + 2; ++i) {
-    others.emplace_back(m.address(), m.authkey());
-    others.back().connect();
-    dicts.push_back(others.back().dict());
-  }
+  mpactor_test::other_clients others{m, cores + 2};
+  auto& dicts = others.dicts;
   mpactor_test::busy_processes hogs;
   REQUIRE(hogs.start(cores + 1));
   std::atomic<bool> stop{false};

@@ -18,6 +18,7 @@
 #include "busy_processes.hpp"
 #include "eventually.hpp"
 #include "gathering.hpp"
+#include "other_clients.hpp"
 
 using mpactor::loop_packer;
 using namespace std::chrono_literals;
@@ -102,13 +103,8 @@ TEST_CASE("With io_pack_when_busy off, connections stay where they were placed")
   mpactor::SyncManager m;
   start_two_loops(m, false);
   auto cores = std::max(1u, std::thread::hardware_concurrency());
-  std::vector<mpactor::SyncManager> others;
-  std::vector<mpactor::DictProxy> their_dicts;
-  for (unsigned i = 0; i < cores + 3; ++i) {
-    others.emplace_back(m.address(), m.authkey());
-    others.back().connect();
-    their_dicts.push_back(others.back().dict());
-  }
+  mpactor_test::other_clients others{m, cores + 3};
+  auto& their_dicts = others.dicts;
   REQUIRE(mpactor_test::eventually(
     [&] { return m.stats().value("cpu_pressure_per_mille", -1) >= 0; }, 10s));
   mpactor_test::busy_processes hogs;
