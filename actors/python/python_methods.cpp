@@ -92,6 +92,24 @@ json mapping_pairs(const json* positional, const json& kwds) {
   return pairs;
 }
 
+// A json object of the given names and values, each value moved in: an
+// initializer list ({{"key", k}}) would build a [name, value] array per
+// field first, on the path of every call.
+void put_fields(json&) {}
+
+template <class... Rest>
+void put_fields(json& o, const char* name, json value, Rest&&... rest) {
+  o.emplace(name, std::move(value));
+  put_fields(o, std::forward<Rest>(rest)...);
+}
+
+template <class... Fields>
+json object_of(Fields&&... fields) {
+  json o = json::object();
+  put_fields(o, std::forward<Fields>(fields)...);
+  return o;
+}
+
 json need(const json& args, const json& kwds, std::size_t i, const char* name,
           const std::string& method) {
   if (auto* v = arg_at(args, kwds, i, name))
@@ -409,7 +427,7 @@ native_call map_call(const std::string& type, const std::string& m, const json& 
       c.arg = i;
       return set("copy", {}, result_shape::slice);
     }
-    return set("get", {{"index", i}});
+    return set("get", object_of("index", std::move(i)));
   };
   if (m == "__repr__" || m == "__str__") {
     c.arg = type;
@@ -424,15 +442,16 @@ native_call map_call(const std::string& type, const std::string& m, const json& 
   }
   if (type == "dict") {
     if (m == "__getitem__")
-      return set("get", {{"key", key()}});
+      return set("get", object_of("key", key()));
     if (m == "get")
-      return set("get", {{"key", key()}, {"default", opt(a, k, 1, "default", nullptr)}});
+      return set("get", object_of("key", key(), "default", opt(a, k, 1, "default", nullptr)));
     if (m == "__setitem__")
-      return set("set", {{"key", key()}, {"value", need(a, k, 1, "value", m)}}, result_shape::none);
+      return set("set", object_of("key", key(), "value", need(a, k, 1, "value", m)),
+                 result_shape::none);
     if (m == "__delitem__")
-      return set("erase", {{"key", key()}}, result_shape::none);
+      return set("erase", object_of("key", key()), result_shape::none);
     if (m == "__contains__")
-      return set("contains", {{"key", key()}});
+      return set("contains", object_of("key", key()));
     if (m == "__len__")
       return set("size");
     if (m == "keys" || m == "values")
@@ -468,7 +487,8 @@ native_call map_call(const std::string& type, const std::string& m, const json& 
       auto i = need(a, k, 0, "index", m);
       if (is_py(i, "slice"))
         throw TypeError("mpactor: slice assignment to a managed list is not supported");
-      return set("set", {{"index", i}, {"value", need(a, k, 1, "value", m)}}, result_shape::none);
+      return set("set", object_of("index", std::move(i), "value", need(a, k, 1, "value", m)),
+                 result_shape::none);
     }
     if (m == "__delitem__")
       return set("pop", {{"index", need(a, k, 0, "index", m)}}, result_shape::none);
@@ -521,9 +541,9 @@ native_call map_call(const std::string& type, const std::string& m, const json& 
   }
   if (type == "Namespace") {
     if (m == "__getattribute__")
-      return set("get", {{"name", need(a, k, 0, "name", m)}});
+      return set("get", object_of("name", need(a, k, 0, "name", m)));
     if (m == "__setattr__")
-      return set("set", {{"name", need(a, k, 0, "name", m)}, {"value", need(a, k, 1, "value", m)}},
+      return set("set", object_of("name", need(a, k, 0, "name", m), "value", need(a, k, 1, "value", m)),
                  result_shape::none);
     if (m == "__delattr__")
       return set("erase", {{"name", need(a, k, 0, "name", m)}}, result_shape::none);
@@ -531,16 +551,16 @@ native_call map_call(const std::string& type, const std::string& m, const json& 
   }
   if (type == "Queue" || type == "JoinableQueue") {
     if (m == "put")
-      return set("put", {{"item", need(a, k, 0, "item", m)},
-                         {"block", truthy(opt(a, k, 1, "block", true))},
-                         {"timeout", opt(a, k, 2, "timeout", nullptr)}},
+      return set("put", object_of("item", need(a, k, 0, "item", m),
+                                  "block", truthy(opt(a, k, 1, "block", true)),
+                                  "timeout", opt(a, k, 2, "timeout", nullptr)),
                  result_shape::none);
     if (m == "put_nowait")
       return set("put", {{"item", need(a, k, 0, "item", m)}, {"block", false}},
                  result_shape::none);
     if (m == "get")
-      return set("get", {{"block", truthy(opt(a, k, 0, "block", true))},
-                         {"timeout", opt(a, k, 1, "timeout", nullptr)}});
+      return set("get", object_of("block", truthy(opt(a, k, 0, "block", true)),
+                                  "timeout", opt(a, k, 1, "timeout", nullptr)));
     if (m == "get_nowait")
       return set("get", {{"block", false}});
     if (m == "qsize" || m == "empty" || m == "full")
