@@ -18,8 +18,10 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -124,29 +126,29 @@ private:
     }
   }
 
-  mpactor::json answer(const mpactor::json& request) {
+  // The reply (kind, value) to a request's items (ident, method, args, kwds).
+  std::pair<const char*, mpactor::json> answer(const mpactor::json::array_t& r) {
     using namespace mpactor::python;
-    auto& r = py_payload(request);
     auto method = r.at(1).get<std::string>();
     auto& args = py_payload(r.at(2));
     if (method == "create") {
       mpactor::json::array_t names;
       for (auto& m : exposed_methods("dict"))
         names.emplace_back(m);
-      return py_tuple("#RETURN", py_tuple("1", py_tuple_of(std::move(names))));
+      return {"#RETURN", py_tuple("1", py_tuple_of(std::move(names)))};
     }
     if (method == "__setitem__") {
       dict_[python_key(args.at(0))] = args.at(1);
-      return py_tuple("#RETURN", nullptr);
+      return {"#RETURN", nullptr};
     }
     if (method == "__getitem__") {
       auto it = dict_.find(python_key(args.at(0)));
-      return py_tuple("#RETURN", it == dict_.end() ? mpactor::json{} : it->second);
+      return {"#RETURN", it == dict_.end() ? mpactor::json{} : it->second};
     }
     if (method == "incref" || method == "decref" || method == "dummy"
         || method == "accept_connection")
-      return py_tuple("#RETURN", nullptr);
-    return py_tuple("#ERROR", py_exception("AttributeError", {method}));
+      return {"#RETURN", nullptr};
+    return {"#ERROR", py_exception("AttributeError", {method})};
   }
 
   void on_message(conn& c, std::string_view message, const std::string& key) {
@@ -157,7 +159,15 @@ private:
       c.authenticated = s.done;
       return;
     }
-    send_message(c, writer_.write(answer(reader_.read(message))));
+    // As mpactor's listener reads and answers: the request's items without
+    // their tuple, the reply's pair without one.
+    auto request = reader_.read_tuple(message);
+    if (!request || request->size() != 4)
+      throw std::runtime_error("not a request");
+    auto [kind, value] = answer(*request);
+    std::string bytes;
+    writer_.write_pair(kind, value, bytes);
+    send_message(c, bytes);
   }
 
   void serve(int lfd, const std::string& key) {

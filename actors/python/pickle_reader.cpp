@@ -113,7 +113,27 @@ public:
     memo_dense_.reserve(16);
   }
 
-  json run() {
+  json run() { return to_json(top(), 0); }
+
+  // The items of a tuple pickle, each as run() would give it inside the
+  // tuple; none if the pickle is not a tuple.
+  std::optional<json::array_t> run_tuple() {
+    auto index = top();
+    const node& n = nodes_[index];
+    if (n.kind != node_kind::tuple)
+      return std::nullopt;
+    ++emitted_; // the tuple itself, as to_json counts it
+    on_path_[index] = true;
+    json::array_t out;
+    out.reserve(n.items.size());
+    for (auto item : n.items)
+      out.push_back(to_json(item, 1));
+    return out;
+  }
+
+private:
+  // Reads up to STOP; returns the value's node.
+  std::uint32_t top() {
     for (;;) {
       std::size_t at = pos_;
       std::uint8_t op = take_u8();
@@ -124,13 +144,12 @@ public:
         if (pos_ != end_)
           fail(std::to_string(end_ - pos_) + " bytes after STOP");
         on_path_.assign(nodes_.size(), false);
-        return to_json(stack_.back(), 0);
+        return stack_.back();
       }
       step(op, at);
     }
   }
 
-private:
   [[noreturn]] static void fail(const std::string& what) {
     throw pickle_error("pickle refused: " + what);
   }
@@ -766,6 +785,10 @@ private:
 
 json pickle_reader::read(std::string_view pickle) const {
   return reading{limits_, pickle}.run();
+}
+
+std::optional<json::array_t> pickle_reader::read_tuple(std::string_view pickle) const {
+  return reading{limits_, pickle}.run_tuple();
 }
 
 } // namespace mpactor::python

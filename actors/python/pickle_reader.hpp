@@ -19,6 +19,7 @@
 // failure is a pickle_error whose message names the cause. A reader holds
 // only its limits: one may be used from any number of threads.
 
+#include <optional>
 #include <string_view>
 
 #include <mpactor/actors/core/json.hpp>
@@ -41,6 +42,12 @@ public:
   /// The value of one complete pickle (nothing may follow its STOP);
   /// pickle_error if it is malformed, refused or over a limit.
   json read(std::string_view pickle) const;
+
+  /// The items of a pickled tuple, each as read() gives it inside the tuple
+  /// (a manager request's ident, method, args and kwds, without tagging the
+  /// tuple that holds them); none if the pickle is another value. Refuses
+  /// what read() refuses, with the same limits.
+  std::optional<json::array_t> read_tuple(std::string_view pickle) const;
 
 private:
   pickle_limits limits_;

@@ -215,9 +215,11 @@ void python_service::reply(python_connection& c, const char* kind, const json& v
 
 void python_service::handle(python_connection& c, std::string_view message) {
   env_.calls.fetch_add(1, std::memory_order_relaxed);
-  json request;
+  // A request is a tuple: its items come untagged (no tuple to build and
+  // free on every call).
+  std::optional<json::array_t> request;
   try {
-    request = reader_.read(message);
+    request = reader_.read_tuple(message);
   } catch (const std::exception& e) {
     // As Python's server does with a request it cannot read: a traceback,
     // and the connection goes on. Nothing in the pickle was run.
@@ -226,9 +228,9 @@ void python_service::handle(python_connection& c, std::string_view message) {
     return;
   }
   try {
-    auto& r = py_payload(request);
-    if (!is_py(request, "tuple") || r.size() != 4 || !r[1].is_string())
+    if (!request || request->size() != 4 || !(*request)[1].is_string())
       throw TypeError("a request is (ident, methodname, args, kwds)");
+    auto& r = *request;
     static const json no_kwds = json::object();
     auto& args = r[2];
     const auto& kwds = is_py_dict(r[3]) ? r[3] : no_kwds;

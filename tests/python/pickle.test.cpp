@@ -217,6 +217,50 @@ TEST_CASE("The manager wire's frames read as tuples", "[python]") {
              py_tuple("#ERROR", py_exception("builtins.KeyError", {"missing"}))));
 }
 
+TEST_CASE("A request's items read as read() gives them inside its tuple", "[python]") {
+  pickle_reader sut;
+  // (None, 'create', ('dict',), {}) from a 3.11 client, as captured.
+  auto create = unhex("8004951900000000000000284e8c06637265617465948c04646963749485947d9474942e");
+  auto items = sut.read_tuple(create);
+  REQUIRE(items);
+  CHECK(same(json(*items), py_payload(sut.read(create))));
+  CHECK(items->size() == 4);
+  CHECK((*items)[1] == "create");
+  CHECK(same((*items)[2], py_tuple("dict")));
+  // Another value is no tuple: none, not an error.
+  CHECK_FALSE(sut.read_tuple("\x80\x04]\x94."));
+  CHECK_FALSE(sut.read_tuple("\x80\x04N."));
+  // The empty tuple has no items.
+  auto empty = sut.read_tuple("\x80\x04).");
+  REQUIRE(empty);
+  CHECK(empty->empty());
+}
+
+TEST_CASE("A request's items are refused as read() refuses them", "[python][hostile]") {
+  auto refused = [](const std::string& pickle, pickle_limits limits = {}) -> std::string {
+    try {
+      auto items = pickle_reader{limits}.read_tuple(pickle);
+      FAIL("read, not refused: " << (items ? describe(json(*items)) : "none"));
+    } catch (const pickle_error& e) {
+      return e.what();
+    }
+    return {};
+  };
+  // ('x', os.system)
+  CHECK_THAT(refused("\x80\x04\x8c\x01x\x8c\x02os\x8c\x06system\x93\x86."s),
+             Catch::Contains("'os.system'"));
+  // l = []; l.append((l,)); (l,): a cycle inside the request's tuple.
+  CHECK_THAT(refused("\x80\x04]\x94h\0\x85\x94\x61\x85."s), Catch::Contains("cycle"));
+  CHECK_THAT(refused("\x80\x04" + std::string(100000, '(') + "t."), Catch::Contains("max_depth"));
+  // The tuple counts as a value, as read() counts it.
+  pickle_limits small;
+  small.max_values = 3;
+  CHECK_NOTHROW(pickle_reader{small}.read_tuple("\x80\x04NN\x86."));
+  CHECK_THAT(refused("\x80\x04NNN\x87.", small), Catch::Contains("max_values"));
+  CHECK_THAT(refusal("\x80\x04NNN\x87.", small), Catch::Contains("max_values"));
+  CHECK_THAT(refused("\x80\x04N\x85"), Catch::Contains("pickle refused")); // no STOP
+}
+
 // -- hostile pickles --------------------------------------------------------------
 
 TEST_CASE("Globals outside the table are refused by name", "[python][hostile]") {
