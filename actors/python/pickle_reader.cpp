@@ -40,6 +40,7 @@ struct node {
   std::vector<std::uint32_t> items;
   const python_global* global = nullptr;
   std::uint32_t state = no_node;
+  bool shared = false; // fetched from the memo: in the result more than once
 };
 
 const char* kind_name(node_kind kind) {
@@ -113,12 +114,12 @@ public:
     memo_dense_.reserve(16);
   }
 
-  json run() { return to_json(top(), 0); }
+  json run() { return to_json(read_to_stop(), 0); }
 
   // The items of a tuple pickle, each as run() would give it inside the
   // tuple; none if the pickle is not a tuple.
   std::optional<json::array_t> run_tuple() {
-    auto index = top();
+    auto index = read_to_stop();
     const node& n = nodes_[index];
     if (n.kind != node_kind::tuple)
       return std::nullopt;
@@ -133,7 +134,7 @@ public:
 
 private:
   // Reads up to STOP; returns the value's node.
-  std::uint32_t top() {
+  std::uint32_t read_to_stop() {
     for (;;) {
       std::size_t at = pos_;
       std::uint8_t op = take_u8();
@@ -325,6 +326,7 @@ private:
     auto* slot = memo_slot(key);
     if (slot == nullptr)
       fail("memo key " + std::to_string(key) + " is not defined");
+    nodes_[*slot].shared = true;
     push(*slot);
   }
 
@@ -679,10 +681,12 @@ private:
     if (++emitted_ > limits_.max_values)
       fail("more than " + std::to_string(limits_.max_values)
            + " values in the result (max_values; a memo entry used many times)");
-    const node& n = nodes_[index];
-    if (n.kind == node_kind::scalar)
-      return n.scalar;
+    node& n = nodes_[index];
+    if (n.kind == node_kind::scalar) // moved out where it is used once
+      return n.shared || inside_shared_ > 0 ? n.scalar : std::move(n.scalar);
     on_path_[index] = true;
+    if (n.shared) // what it holds is used as often as it is
+      ++inside_shared_;
     auto items = [&] {
       json::array_t out;
       out.reserve(n.items.size());
@@ -764,6 +768,8 @@ private:
       fail(e.what()); // an unhashable dict key or set item
     }
     on_path_[index] = false;
+    if (n.shared)
+      --inside_shared_;
     return out;
   }
 
@@ -777,6 +783,7 @@ private:
   std::vector<std::uint32_t> memo_dense_;                     // no_node: unset
   std::unordered_map<std::uint64_t, std::uint32_t> memo_sparse_;
   std::size_t memo_size_ = 0;
+  std::size_t inside_shared_ = 0; // to_json's depth within values fetched from the memo
   std::vector<bool> on_path_;
   std::size_t emitted_ = 0;
 };

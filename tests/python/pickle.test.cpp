@@ -217,6 +217,18 @@ TEST_CASE("The manager wire's frames read as tuples", "[python]") {
              py_tuple("#ERROR", py_exception("builtins.KeyError", {"missing"}))));
 }
 
+TEST_CASE("A value fetched from the memo reads whole each time it is used", "[python]") {
+  pickle_reader sut;
+  // s = 'ab'; (s, s): the str itself twice.
+  CHECK(same(sut.read("\x80\x04\x8c\x02\x61\x62\x94h\0\x86."s), py_tuple("ab", "ab")));
+  // l = ['ab']; (l, l): a str inside a shared list, then the list again.
+  CHECK(same(sut.read("\x80\x04]\x94\x8c\x02\x61\x62\x94\x61h\0\x86."s),
+             py_tuple(json::array({"ab"}), json::array({"ab"}))));
+  // (['ab'], 'ab'): the str fetched again after its list used it.
+  CHECK(same(sut.read("\x80\x04]\x94\x8c\x02\x61\x62\x94\x61h\x01\x86."s),
+             py_tuple(json::array({"ab"}), "ab")));
+}
+
 TEST_CASE("A request's items read as read() gives them inside its tuple", "[python]") {
   pickle_reader sut;
   // (None, 'create', ('dict',), {}) from a 3.11 client, as captured.
