@@ -121,8 +121,10 @@ public:
   std::optional<json::array_t> run_tuple() {
     auto index = read_to_stop();
     const node& n = nodes_[index];
-    if (n.kind != node_kind::tuple)
+    if (n.kind != node_kind::tuple) {
+      to_json(index, 0); // refused as read() refuses it, if it is
       return std::nullopt;
+    }
     ++emitted_; // the tuple itself, as to_json counts it
     on_path_[index] = true;
     json::array_t out;

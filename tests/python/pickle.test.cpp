@@ -271,6 +271,8 @@ TEST_CASE("A request's items are refused as read() refuses them", "[python][host
   CHECK_THAT(refused("\x80\x04NNN\x87.", small), Catch::Contains("max_values"));
   CHECK_THAT(refusal("\x80\x04NNN\x87.", small), Catch::Contains("max_values"));
   CHECK_THAT(refused("\x80\x04N\x85"), Catch::Contains("pickle refused")); // no STOP
+  // Not a tuple, and not a value either: refused, not "no tuple".
+  CHECK_THAT(refused("\x80\x04(\x8f]\x91."s), Catch::Contains("unhashable"));
 }
 
 // -- hostile pickles --------------------------------------------------------------
@@ -424,13 +426,27 @@ TEST_CASE("Random and mutated bytes are read or refused, never anything else", "
   const std::string opcodes = "()012NJKM\x8a\x8bG\x8cX\x8d""CB\x8e\x96\x85\x86\x87t]lae}dsu"
                               "\x8f\x90\x91\x94qrhjc\x93R\x81.\x80\x95";
   pickle_reader sut;
-  std::size_t read = 0, refused = 0;
+  std::size_t read = 0, refused = 0, disagreed = 0;
   auto attempt = [&](const std::string& input) {
+    bool whole = false;
+    json value;
     try {
-      sut.read(input);
+      value = sut.read(input);
+      whole = true;
       ++read;
     } catch (const pickle_error&) {
       ++refused;
+    }
+    // A request's reading (read_tuple) reads and refuses the same inputs,
+    // and gives a tuple's items as read() gives the tuple.
+    try {
+      auto items = sut.read_tuple(input);
+      if (!whole || (items && !same(json(*items), py_payload(value)))
+          || (!items && is_py(value, "tuple")))
+        ++disagreed;
+    } catch (const pickle_error&) {
+      if (whole)
+        ++disagreed;
     }
   };
   for (int i = 0; i < 20000; ++i) {
@@ -452,6 +468,7 @@ TEST_CASE("Random and mutated bytes are read or refused, never anything else", "
   }
   CHECK(read + refused == 20000 + 50 * std::size(fixtures));
   CHECK(refused > 0);
+  CHECK(disagreed == 0);
 }
 
 // -- the writer's refusals ----------------------------------------------------------
