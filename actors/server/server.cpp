@@ -100,8 +100,7 @@ struct server::impl final : connection_host {
   std::atomic<std::size_t> next_loop{0};
   std::unique_ptr<idle_poller> poller; // how the loops' threads wait (set by serve())
   std::unique_ptr<loop_packer> packer; // whether connections gather on loop 0 (set by serve())
-  std::chrono::steady_clock::time_point packer_ticked = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point waits_ticked = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point units_ticked = std::chrono::steady_clock::now();
 
   boost::asio::io_context& loop(std::size_t i) { return i == 0 ? ioc : *more_loops[i - 1]; }
   std::size_t loop_count() const { return 1 + more_loops.size(); }
@@ -500,66 +499,63 @@ struct server::impl final : connection_host {
       if (python)
         callers += python->tick(std::chrono::steady_clock::now());
       bool batched = poller->batching();
-      poller->tick(callers, tick_waits());
+      auto times = tick_units();
+      poller->tick(callers, times.io_wait);
       if (poller->batching() != batched)
         for (std::size_t i = 0; i < loop_count(); ++i)
           boost::asio::post(loop(i), [] {}); // each thread switches now, not at its next call
-      if (tick_packer())
+      if (tick_packer(times))
         move_connections();
       guard.lock();
     }
   }
 
-  // How long the I/O threads waited for a CPU since the last tick, per
-  // mille of the time they ran (idle_poller::wait_per_mille).
-  int tick_waits() {
+  // The I/O threads since the last tick: the CPU time each used (the
+  // packer's measure) and how long they waited for a CPU, per mille of the
+  // time they ran (the poller's: idle_poller::wait_per_mille; -1 unknown).
+  struct unit_times {
+    std::int64_t wall = 0, cpu_all = 0, cpu_first = 0;
+    int io_wait = -1;
+  };
+
+  unit_times tick_units() {
     auto now = std::chrono::steady_clock::now();
-    auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(now - waits_ticked).count();
-    waits_ticked = now;
+    unit_times t;
+    t.wall = std::chrono::duration_cast<std::chrono::nanoseconds>(now - units_ticked).count();
+    units_ticked = now;
     std::int64_t run = 0, wait = 0;
     bool known = true;
     std::lock_guard<std::mutex> guard{units_mtx};
     for (auto* u : units) {
+      auto cpu = u->cpu_ns();
+      auto used = u->cpu_ticked >= 0 && cpu >= u->cpu_ticked ? cpu - u->cpu_ticked : 0;
+      u->cpu_ticked = cpu;
+      t.cpu_all += used;
+      if (u->loop == 0)
+        t.cpu_first += used;
       auto [r, w] = idle_poller::sched_ns(u->tid());
-      if (r < 0) {
-        known = false;
-        continue;
-      }
-      if (u->run_ticked >= 0 && r >= u->run_ticked && w >= u->wait_ticked) {
+      if (r >= 0 && u->run_ticked >= 0 && r >= u->run_ticked && w >= u->wait_ticked) {
         run += r - u->run_ticked;
         wait += w - u->wait_ticked;
       } else {
-        known = false; // a thread's first tick: no growth yet
+        known = false; // no schedstat, or a thread's first tick: no growth yet
       }
       u->run_ticked = r;
       u->wait_ticked = w;
     }
-    return known ? idle_poller::wait_per_mille(run, wait, wall) : -1;
+    if (known)
+      t.io_wait = idle_poller::wait_per_mille(run, wait, t.wall);
+    return t;
   }
 
-  // Feeds the packer the I/O threads' CPU time since the last tick;
-  // returns whether it changed its mind.
-  bool tick_packer() {
-    auto now = std::chrono::steady_clock::now();
-    auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(now - packer_ticked).count();
-    packer_ticked = now;
-    std::int64_t all = 0, first = 0;
-    {
-      std::lock_guard<std::mutex> guard{units_mtx};
-      for (auto* u : units) {
-        auto cpu = u->cpu_ns();
-        auto used = u->cpu_ticked >= 0 && cpu >= u->cpu_ticked ? cpu - u->cpu_ticked : 0;
-        u->cpu_ticked = cpu;
-        all += used;
-        if (u->loop == 0)
-          first += used;
-      }
-    }
-    if (wall <= 0)
+  // Feeds the packer the I/O threads' CPU time; returns whether it changed
+  // its mind.
+  bool tick_packer(const unit_times& t) {
+    if (t.wall <= 0)
       return false;
     return packer->tick(poller->clients_contend(), poller->contended(),
-                        static_cast<int>(all * 1000 / wall),
-                        static_cast<int>(first * 1000 / wall));
+                        static_cast<int>(t.cpu_all * 1000 / t.wall),
+                        static_cast<int>(t.cpu_first * 1000 / t.wall));
   }
 
   // Every connection to loop 0 while the packer gathers them, else home.
