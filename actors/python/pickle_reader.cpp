@@ -7,8 +7,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include <mpactor/actors/python/flat_pickle_reader.hpp>
+#include <mpactor/actors/python/pickle_args.hpp>
 #include <mpactor/actors/python/python_globals.hpp>
 #include <mpactor/actors/python/python_int.hpp>
+#include <mpactor/actors/python/python_str.hpp>
 #include <mpactor/actors/python/python_value.hpp>
 
 namespace mpactor::python {
@@ -59,43 +62,6 @@ const char* kind_name(node_kind kind) {
     case node_kind::range: return "range";
   }
   return "?";
-}
-
-bool is_valid_utf8(const std::uint8_t* s, std::size_t n) {
-  // UTF-8 as Python's 'surrogatepass' reads it: lone surrogates allowed.
-  std::size_t i = 0;
-  while (i < n) {
-    std::uint8_t c = s[i];
-    std::size_t len;
-    std::uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xe0) == 0xc0) {
-      len = 2;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      len = 3;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (n - i < len)
-      return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xc0) != 0x80)
-        return false;
-      cp = (cp << 6) | (s[i + k] & 0x3f);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)
-        || cp > 0x10ffff)
-      return false;
-    i += len;
-  }
-  return true;
 }
 
 // One read: the input, the graph, the stack, the marks and the memo.
@@ -173,11 +139,7 @@ private:
   }
 
   std::uint64_t take_le(std::size_t n) {
-    auto p = take(n);
-    std::uint64_t v = 0;
-    for (std::size_t i = n; i-- > 0;)
-      v = (v << 8) | p[i];
-    return v;
+    return little_endian(take(n), n);
   }
 
   std::uint8_t take_u8() {
@@ -343,12 +305,7 @@ private:
            + std::to_string(limits_.max_int_bytes) + " (max_int_bytes)");
     auto bytes = take(n);
     if (n <= 8) {
-      std::uint64_t v = 0;
-      for (std::size_t i = n; i-- > 0;)
-        v = (v << 8) | bytes[i];
-      if (n > 0 && n < 8 && (bytes[n - 1] & 0x80) != 0)
-        v |= ~std::uint64_t{0} << (8 * n); // sign-extend
-      push(make_scalar(static_cast<std::int64_t>(v)));
+      push(make_scalar(small_twos_complement(bytes, n)));
       return;
     }
     push(make_scalar(py_int(decimal_from_twos_complement(bytes, n))));
@@ -357,7 +314,7 @@ private:
   void push_string(std::size_t width) {
     auto n = take_length(width);
     auto p = take(n);
-    if (!is_valid_utf8(p, n))
+    if (!is_python_utf8(p, n))
       fail("a str that is not UTF-8, at offset " + std::to_string(pos_ - n));
     push(make_scalar(std::string(reinterpret_cast<const char*>(p), n)));
   }
@@ -574,16 +531,7 @@ private:
       case 'M': push(make_scalar(static_cast<std::int64_t>(take_le(2)))); return; // BININT2
       case 0x8a: push_int(1); return; // LONG1
       case 0x8b: push_int(4); return; // LONG4
-      case 'G': { // BINFLOAT, big-endian
-        auto p = take(8);
-        std::uint64_t bits = 0;
-        for (int i = 0; i < 8; ++i)
-          bits = (bits << 8) | p[i];
-        double x;
-        std::memcpy(&x, &bits, sizeof x);
-        push(make_scalar(x));
-        return;
-      }
+      case 'G': push(make_scalar(big_endian_double(take(8)))); return; // BINFLOAT
       case 0x8c: push_string(1); return; // SHORT_BINUNICODE
       case 'X': push_string(4); return;  // BINUNICODE
       case 0x8d: push_string(8); return; // BINUNICODE8
@@ -793,10 +741,19 @@ private:
 } // namespace
 
 json pickle_reader::read(std::string_view pickle) const {
+  if (flat_first_)
+    if (auto flat = flat_pickle_reader{limits_}.read(pickle))
+      return flat->tuple ? py_tuple_of(std::move(flat->items)) : std::move(flat->value);
   return reading{limits_, pickle}.run();
 }
 
 std::optional<json::array_t> pickle_reader::read_tuple(std::string_view pickle) const {
+  if (flat_first_)
+    if (auto flat = flat_pickle_reader{limits_}.read(pickle)) {
+      if (!flat->tuple)
+        return std::nullopt;
+      return std::move(flat->items);
+    }
   return reading{limits_, pickle}.run_tuple();
 }
 

@@ -12,10 +12,12 @@
 // what REDUCE, NEWOBJ and BUILD may do with it is fixed too. Any other global
 // (os.system, builtins.eval, a __main__ class) is refused by name.
 //
-// Reading is in two steps: the opcodes build a graph of values (memo entries
-// are shared, as in Python), then the graph becomes a json tree. A value that
-// contains itself is refused there; every limit of pickle_limits is checked
-// as it is reached, so a hostile pickle costs bounded time and memory. Any
+// A flat pickle (no memo fetch, no global: a manager request) is read in one
+// pass (flat_pickle_reader.hpp). Any other is read in two steps: the opcodes
+// build a graph of values (memo entries are shared, as in Python), then the
+// graph becomes a json tree. A value that contains itself is refused there;
+// every limit of pickle_limits is checked as it is reached, so a hostile
+// pickle costs bounded time and memory. Any
 // failure is a pickle_error whose message names the cause. A reader holds
 // only its limits: one may be used from any number of threads.
 
@@ -32,6 +34,14 @@ public:
   /// A reader with the given limits.
   explicit pickle_reader(pickle_limits limits = {}) : limits_(limits) {
     // nop
+  }
+
+  /// A reader that never takes the one-pass path for flat values
+  /// (flat_pickle_reader.hpp): what tests compare that path with.
+  static pickle_reader graph_only(pickle_limits limits = {}) {
+    pickle_reader out{limits};
+    out.flat_first_ = false;
+    return out;
   }
 
   /// The limits this reader applies.
@@ -51,6 +61,7 @@ public:
 
 private:
   pickle_limits limits_;
+  bool flat_first_ = true;
 };
 
 } // namespace mpactor::python

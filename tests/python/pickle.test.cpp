@@ -7,10 +7,13 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include <mpactor/actors/python/flat_pickle_reader.hpp>
 #include <mpactor/actors/python/pickle_reader.hpp>
 #include <mpactor/actors/python/pickle_writer.hpp>
 #include <mpactor/actors/python/python_int.hpp>
@@ -246,6 +249,135 @@ TEST_CASE("A request's items read as read() gives them inside its tuple", "[pyth
   auto empty = sut.read_tuple("\x80\x04).");
   REQUIRE(empty);
   CHECK(empty->empty());
+}
+
+TEST_CASE("A flat pickle is read in one pass, as the graph reader reads it", "[python]") {
+  pickle_limits limits;
+  flat_pickle_reader flat{limits};
+  auto graph = pickle_reader::graph_only();
+  // ('7f12ab', '__setitem__', ('k3', 5), {}) as a 3.11 client sends it.
+  auto setitem = "\x80\x04\x95&\0\0\0\0\0\0\0(\x8c\x06""7f12ab\x94\x8c\x0b__setitem__\x94"
+                 "\x8c\x02k3\x94K\x05\x86\x94}\x94t\x94."s;
+  auto items = flat.read(setitem);
+  REQUIRE(items);
+  CHECK(items->tuple);
+  CHECK(same(json(items->items), py_payload(graph.read(setitem))));
+  CHECK(same(json(items->items), json::array({"7f12ab", "__setitem__", py_tuple("k3", 5),
+                                              json::object()})));
+  // What it does not know it leaves to the graph reader: a memo fetch, a
+  // global, a dict with items, a refusal.
+  CHECK_FALSE(flat.read("\x80\x04\x8c\x02\x61\x62\x94h\0\x86."s));
+  CHECK_FALSE(flat.read("\x80\x04\x8c\x08\x62uiltins\x8c\x04\x65val\x93."s));
+  CHECK_FALSE(flat.read("\x80\x04}(K\x01K\x02u."s));
+  CHECK_FALSE(flat.read("\x80\x04NN."s));
+  CHECK_FALSE(flat.read("\x80\x04\x8c\x02\xff\xfe."s));
+  // Every CPython fixture and every written value: the same value either
+  // way, and most of them flat.
+  pickle_reader reader;
+  pickle_writer writer;
+  std::size_t flat_ones = 0, all = 0;
+  auto compare = [&](const std::string& pickle) {
+    ++all;
+    auto expected = graph.read(pickle);
+    CHECK(same(reader.read(pickle), expected));
+    if (auto f = flat.read(pickle)) {
+      ++flat_ones;
+      CHECK(same(f->tuple ? py_tuple_of(f->items) : f->value, expected));
+    }
+  };
+  for (const auto& f : fixtures) {
+    INFO(f.name << " at protocol " << f.protocol);
+    compare(unhex(f.hex));
+  }
+  for (const auto& [name, value] : pickle_values()) {
+    INFO(name);
+    compare(writer.write(value));
+  }
+  CHECK(flat_ones > all / 4);
+}
+
+TEST_CASE("The one-pass reader accepts nothing the graph reader would read otherwise",
+          "[python][hostile]") {
+  // Random flat values, nested up to 5 deep with up to 5 items, written in
+  // each of the ways CPython writes them, some with a byte changed, read
+  // with the default limits and with small ones (so that every limit is
+  // met at its edge): what the one-pass reader reads, the graph reader reads
+  // the same; what the graph reader refuses, it never reads.
+  std::mt19937_64 rng(4321);
+  const std::string scalars[] = {"N", "\x88", "\x89", "K\x07", "J\xff\xff\xff\xff", "M\x01\x02",
+                                 "\x8a\x01\x80", "\x8a\x02\x01\xff", "\x8a\0",
+                                 "\x8a\x09\x01\x02\x03\x04\x05\x06\x07\x08\x09", "\x8c\x02k3",
+                                 "\x8c\x02\xc3\xa9", "\x8c\x01\xff", "X\x01\0\0\0x", "C\x02\x01\x02",
+                                 "G\x3f\xf0\0\0\0\0\0\0", "}", "h\0"};
+  std::function<std::string(int)> value = [&](int depth) -> std::string {
+    std::string out;
+    auto pick = depth >= 5 ? 0 : rng() % 4;
+    auto n = rng() % 6;
+    auto items = [&] {
+      std::string all;
+      for (std::size_t i = 0; i < n; ++i)
+        all += value(depth + 1);
+      return all;
+    };
+    if (pick <= 1) {
+      out = scalars[rng() % std::size(scalars)];
+    } else if (pick == 2) { // a tuple: EMPTY_TUPLE, TUPLE1-3 or MARK ... TUPLE
+      if (n == 0)
+        out = ")";
+      else if (n <= 3 && rng() % 2 == 0)
+        out = items() + static_cast<char>(0x84 + n);
+      else
+        out = "(" + items() + "t";
+    } else { // a list: MARK ... LIST, or EMPTY_LIST then APPEND(S)
+      switch (rng() % 3) {
+        case 0: out = "(" + items() + "l"; break;
+        case 1: out = "]" + (n > 0 ? "(" + items() + "e" : std::string{}); break;
+        default:
+          out = "]";
+          for (std::size_t i = 0; i < n; ++i)
+            out += value(depth + 1) + "a";
+      }
+    }
+    if (rng() % 3 == 0)
+      out += "\x94";
+    return out;
+  };
+  // The defaults, then each limit small on its own.
+  std::vector<pickle_limits> limit_sets(7);
+  limit_sets[1].max_depth = 3;
+  limit_sets[2].max_items = 3;
+  limit_sets[3].max_values = 12;
+  limit_sets[4].max_memo = 2;
+  limit_sets[5].max_int_bytes = 1;
+  limit_sets[6].max_size = 40;
+  std::size_t flat_read = 0, graph_read = 0, disagreed = 0, total = 0;
+  for (const auto& limits : limit_sets) {
+    flat_pickle_reader flat{limits};
+    auto graph = pickle_reader::graph_only(limits);
+    for (int i = 0; i < 6000; ++i) {
+      auto input = "\x80\x04" + value(0) + ".";
+      if (rng() % 5 == 0)
+        input[2 + rng() % (input.size() - 2)] = static_cast<char>(rng() % 256);
+      ++total;
+      std::optional<json> expected;
+      try {
+        expected = graph.read(input);
+        ++graph_read;
+      } catch (const pickle_error&) {
+        // refused: the one-pass reader must not read it
+      }
+      auto f = flat.read(input);
+      if (!f)
+        continue;
+      ++flat_read;
+      if (!expected || !same(f->tuple ? py_tuple_of(f->items) : f->value, *expected))
+        ++disagreed;
+    }
+  }
+  INFO(flat_read << " read in one pass, " << graph_read << " by the graph reader, of " << total);
+  CHECK(flat_read > total / 3);
+  CHECK(graph_read > flat_read);
+  CHECK(disagreed == 0);
 }
 
 TEST_CASE("A request's items are refused as read() refuses them", "[python][hostile]") {
