@@ -160,8 +160,8 @@ private:
       return;
     }
     // As mpactor's listener reads and answers: the request's items without
-    // their tuple, the reply's pair without one.
-    auto request = reader_.read_tuple(message);
+    // their tuple, its args as their items, the reply's pair without a tuple.
+    auto request = reader_.read_tuple(message, 2);
     if (!request || request->size() != 4)
       throw std::runtime_error("not a request");
     auto [kind, value] = answer(*request);

@@ -17,6 +17,7 @@ struct entry {
   json value; // a tuple's items, untagged, until it is used
   kind what = kind::scalar;
   std::size_t height = 0; // nesting below it: 0 for a scalar or an empty container
+  std::uint64_t raw = 0;  // a tuple's: item i (< 64) is a tuple's items, not yet tagged
 };
 
 // Giving up is no error: the graph reader reads the pickle again.
@@ -72,13 +73,27 @@ private:
     stack_.push_back(entry{std::move(value), what, height});
   }
 
-  static json finished(entry& e) {
-    if (e.what == kind::tuple)
-      return py_tuple_of(std::move(e.value.get_ref<json::array_t&>()));
-    return std::move(e.value);
+public:
+  // Tags the tuples among a tuple's items, except item `keep`.
+  static void settle(entry& e, std::size_t keep = flat_pickle_reader::no_item) {
+    auto& items = e.value.get_ref<json::array_t&>();
+    for (std::size_t i = 0; e.raw != 0; ++i, e.raw >>= 1)
+      if ((e.raw & 1) != 0 && i != keep)
+        items[i] = py_tuple_of(std::move(items[i].get_ref<json::array_t&>()));
   }
 
-  // The entries from `at` on as the items of a container.
+private:
+  static json finished(entry& e) {
+    if (e.what != kind::tuple)
+      return std::move(e.value);
+    settle(e);
+    return py_tuple_of(std::move(e.value.get_ref<json::array_t&>()));
+  }
+
+  // The entries from `at` on as the items of a container. A tuple's tuple
+  // items stay untagged until it is used: the request's args tuple is
+  // wanted as its items (read(pickle, 2)), and tagging it only to take the
+  // tag off again is most of what reading a request costs.
   void push_container(kind what, std::size_t at) {
     auto count = stack_.size() - at;
     if (count > limits_.max_items)
@@ -86,12 +101,21 @@ private:
     json::array_t items;
     items.reserve(count);
     std::size_t height = 0;
+    std::uint64_t raw = 0;
     for (auto i = at; i < stack_.size(); ++i) {
-      height = std::max(height, stack_[i].height + 1);
-      items.push_back(finished(stack_[i]));
+      auto& item = stack_[i];
+      height = std::max(height, item.height + 1);
+      if (what == kind::tuple && item.what == kind::tuple && i - at < 64) {
+        settle(item);
+        raw |= std::uint64_t{1} << (i - at);
+        items.push_back(std::move(item.value));
+      } else {
+        items.push_back(finished(item));
+      }
     }
     stack_.resize(at);
     push(json(std::move(items)), what, height);
+    stack_.back().raw = raw;
   }
 
   void append(std::size_t at) {
@@ -207,12 +231,15 @@ private:
 
 } // namespace
 
-std::optional<flat_pickle_reader::result> flat_pickle_reader::read(std::string_view pickle) const {
+std::optional<flat_pickle_reader::result> flat_pickle_reader::read(std::string_view pickle,
+                                                                  std::size_t untagged) const {
   try {
     auto top = flat_reading{limits_, pickle}.run();
     result out;
     if (top.what == kind::tuple) {
       out.tuple = true;
+      out.untagged = untagged < 64 && (top.raw >> untagged & 1) != 0;
+      flat_reading::settle(top, untagged);
       out.items = std::move(top.value.get_ref<json::array_t&>());
     } else {
       out.value = std::move(top.value);

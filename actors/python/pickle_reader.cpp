@@ -747,14 +747,20 @@ json pickle_reader::read(std::string_view pickle) const {
   return reading{limits_, pickle}.run();
 }
 
-std::optional<json::array_t> pickle_reader::read_tuple(std::string_view pickle) const {
+std::optional<json::array_t> pickle_reader::read_tuple(std::string_view pickle,
+                                                       std::size_t untagged) const {
   if (flat_first_)
-    if (auto flat = flat_pickle_reader{limits_}.read(pickle)) {
+    if (auto flat = flat_pickle_reader{limits_}.read(pickle, untagged)) {
       if (!flat->tuple)
         return std::nullopt;
       return std::move(flat->items);
     }
-  return reading{limits_, pickle}.run_tuple();
+  auto items = reading{limits_, pickle}.run_tuple();
+  if (items && untagged < items->size() && is_py((*items)[untagged], "tuple")) {
+    json payload = std::move((*items)[untagged][payload_key]);
+    (*items)[untagged] = std::move(payload);
+  }
+  return items;
 }
 
 } // namespace mpactor::python

@@ -53,11 +53,16 @@ public:
   /// pickle_error if it is malformed, refused or over a limit.
   json read(std::string_view pickle) const;
 
+  static constexpr std::size_t no_item = static_cast<std::size_t>(-1);
+
   /// The items of a pickled tuple, each as read() gives it inside the tuple
   /// (a manager request's ident, method, args and kwds, without tagging the
-  /// tuple that holds them); none if the pickle is another value. Refuses
-  /// what read() refuses, with the same limits.
-  std::optional<json::array_t> read_tuple(std::string_view pickle) const;
+  /// tuple that holds them), except that item `untagged`, if it is a tuple,
+  /// comes as the array of its items (read_tuple(request, 2): the args);
+  /// none if the pickle is another value. Refuses what read() refuses, with
+  /// the same limits.
+  std::optional<json::array_t> read_tuple(std::string_view pickle,
+                                          std::size_t untagged = no_item) const;
 
 private:
   pickle_limits limits_;

@@ -215,11 +215,11 @@ void python_service::reply(python_connection& c, const char* kind, const json& v
 
 void python_service::handle(python_connection& c, std::string_view message) {
   env_.calls.fetch_add(1, std::memory_order_relaxed);
-  // A request is a tuple: its items come untagged (no tuple to build and
-  // free on every call).
+  // A request is a tuple: its items come untagged, and its args (item 2) as
+  // the array of their items (no tuple to build and free on every call).
   std::optional<json::array_t> request;
   try {
-    request = reader_.read_tuple(message);
+    request = reader_.read_tuple(message, 2);
   } catch (const std::exception& e) {
     // As Python's server does with a request it cannot read: a traceback,
     // and the connection goes on. Nothing in the pickle was run.

@@ -242,6 +242,24 @@ TEST_CASE("A request's items read as read() gives them inside its tuple", "[pyth
   CHECK(items->size() == 4);
   CHECK((*items)[1] == "create");
   CHECK(same((*items)[2], py_tuple("dict")));
+  // The args (item 2) as their items, on either path.
+  for (const auto& reader : {sut, pickle_reader::graph_only()}) {
+    auto opened = reader.read_tuple(create, 2);
+    REQUIRE(opened);
+    CHECK(same((*opened)[2], json::array({"dict"})));
+    CHECK((*opened)[1] == "create");
+    CHECK(same((*opened)[3], json::object()));
+    // An item that is no tuple stays as it is.
+    auto list_args = reader.read_tuple("\x80\x04N]\x94K\x01" "a\x86."s, 1);
+    REQUIRE(list_args);
+    CHECK(same((*list_args)[1], json::array({1})));
+    // Nested tuples stay tagged, inside the item and elsewhere.
+    // (((None, 1),), (2,))
+    auto nested = reader.read_tuple("\x80\x04NK\x01\x86\x85K\x02\x85\x86."s, 0);
+    REQUIRE(nested);
+    CHECK(same((*nested)[0], json::array({py_tuple(nullptr, 1)})));
+    CHECK(same((*nested)[1], py_tuple(2)));
+  }
   // Another value is no tuple: none, not an error.
   CHECK_FALSE(sut.read_tuple("\x80\x04]\x94."));
   CHECK_FALSE(sut.read_tuple("\x80\x04N."));
@@ -371,6 +389,12 @@ TEST_CASE("The one-pass reader accepts nothing the graph reader would read other
         continue;
       ++flat_read;
       if (!expected || !same(f->tuple ? py_tuple_of(f->items) : f->value, *expected))
+        ++disagreed;
+      // With item 1 untagged, as the graph reader's read_tuple gives it.
+      auto opened = flat.read(input, 1);
+      auto graph_opened = graph.read_tuple(input, 1);
+      if (!opened || opened->tuple != graph_opened.has_value()
+          || (graph_opened && !same(json(opened->items), json(*graph_opened))))
         ++disagreed;
     }
   }
@@ -575,6 +599,18 @@ TEST_CASE("Random and mutated bytes are read or refused, never anything else", "
       auto items = sut.read_tuple(input);
       if (!whole || (items && !same(json(*items), py_payload(value)))
           || (!items && is_py(value, "tuple")))
+        ++disagreed;
+    } catch (const pickle_error&) {
+      if (whole)
+        ++disagreed;
+    }
+    // And with its item 0 as its items, when that is a tuple.
+    try {
+      auto items = sut.read_tuple(input, 0);
+      json expected = whole ? py_payload(value) : json{};
+      if (whole && is_py(value, "tuple") && !expected.empty() && is_py(expected[0], "tuple"))
+        expected[0] = py_payload(expected[0]);
+      if (!whole || (items && !same(json(*items), expected)) || (!items && is_py(value, "tuple")))
         ++disagreed;
     } catch (const pickle_error&) {
       if (whole)
