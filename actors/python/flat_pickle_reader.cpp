@@ -25,10 +25,26 @@ struct give_up {};
 
 class flat_reading {
 public:
-  flat_reading(const pickle_limits& limits, std::string_view pickle)
+  // `stack` and `marks` are the thread's scratch vectors, empty: a request
+  // then allocates only for its values.
+  flat_reading(const pickle_limits& limits, std::string_view pickle, std::vector<entry>& stack,
+               std::vector<std::size_t>& marks)
     : limits_(limits), data_(reinterpret_cast<const std::uint8_t*>(pickle.data())),
-      end_(pickle.size()) {
-    stack_.reserve(8);
+      end_(pickle.size()), stack_(stack), marks_(marks) {
+    // nop
+  }
+
+  flat_reading(const flat_reading&) = delete;
+  flat_reading& operator=(const flat_reading&) = delete;
+
+  ~flat_reading() {
+    stack_.clear();
+    marks_.clear();
+    // A big pickle's stack is not kept for the thread's next small one.
+    if (stack_.capacity() > 64)
+      std::vector<entry>{}.swap(stack_);
+    if (marks_.capacity() > 64)
+      std::vector<std::size_t>{}.swap(marks_);
   }
 
   entry run() {
@@ -223,8 +239,8 @@ private:
   const std::uint8_t* data_;
   std::size_t end_;
   std::size_t pos_ = 0;
-  std::vector<entry> stack_;
-  std::vector<std::size_t> marks_;
+  std::vector<entry>& stack_;
+  std::vector<std::size_t>& marks_;
   std::size_t values_ = 0;
   std::size_t memo_ = 0;
 };
@@ -233,8 +249,10 @@ private:
 
 std::optional<flat_pickle_reader::result> flat_pickle_reader::read(std::string_view pickle,
                                                                   std::size_t untagged) const {
+  thread_local std::vector<entry> stack;
+  thread_local std::vector<std::size_t> marks;
   try {
-    auto top = flat_reading{limits_, pickle}.run();
+    auto top = flat_reading{limits_, pickle, stack, marks}.run();
     result out;
     if (top.what == kind::tuple) {
       out.tuple = true;

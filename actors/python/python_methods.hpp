@@ -43,7 +43,7 @@ enum class result_shape {
 /// One Python call as a native call.
 struct native_call {
   std::string method;                      ///< native method
-  json args = json::object();              ///< native arguments
+  json args;                               ///< native arguments (map_call sets them)
   result_shape shape = result_shape::value;
   json arg;                                ///< what the shape or the error needs (the key)
   std::string python_method;               ///< for messages
