@@ -6,6 +6,7 @@ nothing, and leave the connection and server usable.
 """
 import os
 import pickle
+import random
 import sys
 import tempfile
 from multiprocessing.connection import Client
@@ -35,6 +36,44 @@ for name, payload in [("os.system", Evil()), ("builtins.eval", Eval())]:
 conn.send_bytes(b"\x80\x04garbage")
 kind, text = conn.recv()
 print(f"ok   malformed pickle: {kind} {text}")
+# Requests at the edges of the one-pass reader (flat_pickle_reader), which
+# gives up on anything unusual and leaves it to the graph reader: deep
+# args, a str that announces more bytes than follow, args that are a list,
+# and a real request with random bytes changed. Each gets a reply.
+conn.send_bytes(b"\x80\x04(N\x8c\x05dummyN" + b"\x85" * 300 + b"}t.")
+kind, text = conn.recv()
+if kind != "#TRACEBACK" or "max_depth" not in text:
+    print(f"FAIL 300 nested TUPLE1: got {kind!r} {text!r}")
+    sys.exit(1)
+print(f"ok   300 nested TUPLE1 refused: {text[:80]}")
+conn.send_bytes(b"\x80\x04(N\x8c\x05dummy" + b"(" * 300 + b")" + b"t" * 300 + b"}t.")
+kind, text = conn.recv()
+if kind != "#TRACEBACK" or "max_depth" not in text:
+    print(f"FAIL 300 nested tuples: got {kind!r} {text!r}")
+    sys.exit(1)
+print(f"ok   300 nested tuples refused: {text[:80]}")
+conn.send_bytes(b"\x80\x04(N\x8c\x05dummy\x8c\xff" + b"x" * 10 + b"}t.")
+kind, text = conn.recv()
+if kind != "#TRACEBACK" or "refused" not in text:
+    print(f"FAIL a truncated str: got {kind!r} {text!r}")
+    sys.exit(1)
+print(f"ok   a str longer than what follows refused: {text[:80]}")
+conn.send_bytes(pickle.dumps((None, "dummy", [], {}), protocol=4))
+print(f"ok   args as a list: {conn.recv()}")
+rng = random.Random(7)
+real = bytearray(pickle.dumps((None, "dummy", ("k3", 5, (1.5, None)), {}), protocol=4))
+kinds = {}
+for i in range(500):
+    mutated = bytearray(real)
+    for _ in range(rng.randint(1, 3)):
+        mutated[rng.randrange(len(mutated))] = rng.randrange(256)
+    conn.send_bytes(bytes(mutated))
+    kind = conn.recv()[0]
+    kinds[kind] = kinds.get(kind, 0) + 1
+if set(kinds) - {"#RETURN", "#ERROR", "#TRACEBACK"}:
+    print(f"FAIL mutated requests got {kinds}")
+    sys.exit(1)
+print(f"ok   500 mutated requests each answered: {kinds}")
 conn.send((None, "dummy", (), {}))
 if conn.recv() != ("#RETURN", None):
     print("FAIL the connection does not serve after the refusals")
