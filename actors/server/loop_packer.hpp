@@ -19,6 +19,15 @@
 // bursts of calls, new connections then start on the gathered loop. The
 // server's ticker asks the connections to move (stream_connection::
 // move_to); each moves at its next read.
+//
+// Nor do they gather while the I/O threads are starved for a CPU
+// (idle_poller::starved): a server in one scheduling group with its busy
+// clients (a manager started by the program whose processes call it) gets
+// one share of the CPUs per runnable thread, and one thread then gets half
+// the CPU time of two. With 32 Python clients on two cores, spread
+// connections served 1.04x (Unix socket, 7 of 8 rounds faster) and 1.07x
+// (TCP, 6 of 8) the calls of gathered ones in that group; with the server
+// in a group of its own gathering gained 1.26x (8 of 8).
 
 #include <atomic>
 
@@ -31,17 +40,19 @@ public:
 
   /// From the ticker: whether the server's own clients contend for the
   /// CPUs (idle_poller::clients_contend), whether anyone does
-  /// (idle_poller::contended), the CPU time all I/O threads used since the last tick and
-  /// that of loop 0's threads, per mille of one core. Returns whether
-  /// packed() changed.
-  bool tick(bool clients_contend, bool contended, int io_cpu, int loop0_cpu) noexcept {
+  /// (idle_poller::contended), the CPU time all I/O threads used since the
+  /// last tick and that of loop 0's threads, per mille of one core, and
+  /// whether the I/O threads are starved (idle_poller::starved). Returns
+  /// whether packed() changed.
+  bool tick(bool clients_contend, bool contended, int io_cpu, int loop0_cpu,
+            bool starved = false) noexcept {
     bool was = packed_.load(std::memory_order_relaxed);
     bool now = was;
     if (!enabled_)
       now = false;
     else if (!was)
-      now = clients_contend && io_cpu < pack_below;
-    else if (loop0_cpu > spread_above)
+      now = clients_contend && !starved && io_cpu < pack_below;
+    else if (loop0_cpu > spread_above || starved)
       now = false;
     else
       now = contended || ++quiet_ < quiet_ticks;

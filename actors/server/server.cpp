@@ -555,7 +555,7 @@ struct server::impl final : connection_host {
       return false;
     return packer->tick(poller->clients_contend(), poller->contended(),
                         static_cast<int>(t.cpu_all * 1000 / t.wall),
-                        static_cast<int>(t.cpu_first * 1000 / t.wall));
+                        static_cast<int>(t.cpu_first * 1000 / t.wall), poller->starved());
   }
 
   // Every connection to loop 0 while the packer gathers them, else home.

@@ -78,8 +78,11 @@ struct server_limits {
   /// threads then sleep instead of being woken call by call, and the one
   /// left finds calls waiting (see loop_packer.hpp). They spread again,
   /// each to the loop it was placed on, when that loop passes 90% of a core
-  /// or nobody has contended for the CPUs for 2 s. false: connections stay
-  /// where they were placed.
+  /// or nobody has contended for the CPUs for 2 s. Not while the threads
+  /// are starved for a CPU (idle_poller::starved(), as for batching): in
+  /// one scheduling group with busy clients, two threads get two shares of
+  /// the CPUs and one only one. false: connections stay where they were
+  /// placed.
   bool io_pack_when_busy = true;
 
   /// Threads added while every I/O thread has been busy in one call for

@@ -61,6 +61,22 @@ TEST_CASE("loop_packer gathers while its clients contend and below pack_below, s
   CHECK_FALSE(p.packed());
 }
 
+TEST_CASE("loop_packer does not gather while the I/O threads are starved for a CPU") {
+  loop_packer p{true};
+  // Contended and little CPU used, but starved: one thread would get one
+  // share where two get two.
+  CHECK_FALSE(p.tick(true, true, 100, 100, true));
+  CHECK_FALSE(p.packed());
+  // Fed again: gathers.
+  CHECK(p.tick(true, true, 100, 100, false));
+  CHECK(p.packed());
+  // Starved while gathered: spreads at once, whatever else holds.
+  CHECK(p.tick(true, true, 100, 100, true));
+  CHECK_FALSE(p.packed());
+  CHECK_FALSE(p.tick(true, true, 100, 100, true));
+  CHECK_FALSE(p.packed());
+}
+
 TEST_CASE("loop_packer turned off never gathers") {
   loop_packer p{false};
   CHECK_FALSE(p.tick(true, true, 0, 0));
