@@ -256,7 +256,6 @@ std::optional<flat_pickle_reader::result> flat_pickle_reader::read(std::string_v
     result out;
     if (top.what == kind::tuple) {
       out.tuple = true;
-      out.untagged = untagged < 64 && (top.raw >> untagged & 1) != 0;
       flat_reading::settle(top, untagged);
       out.items = std::move(top.value.get_ref<json::array_t&>());
     } else {

@@ -36,13 +36,11 @@ public:
     json value;           ///< the value, unless it is a tuple
     json::array_t items;  ///< a tuple's items (then `value` is null)
     bool tuple = false;
-    bool untagged = false; ///< items[untagged] is a tuple's items, untagged
   };
 
   /// The value of `pickle`; none if this reader gives up on it. If the
   /// value is a tuple whose item `untagged` is a tuple too, that item comes
-  /// as the array of its items (a manager request's args), and
-  /// result::untagged says so.
+  /// as the array of its items (a manager request's args).
   std::optional<result> read(std::string_view pickle, std::size_t untagged = no_item) const;
 
 private:
