@@ -7,7 +7,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include <mpactor/actors/python/flat_pickle_reader.hpp>
 #include <mpactor/actors/python/pickle_args.hpp>
 #include <mpactor/actors/python/python_globals.hpp>
 #include <mpactor/actors/python/python_int.hpp>

@@ -25,6 +25,7 @@
 #include <string_view>
 
 #include <mpactor/actors/core/json.hpp>
+#include <mpactor/actors/python/flat_pickle_reader.hpp>
 #include <mpactor/actors/python/pickle_limits.hpp>
 
 namespace mpactor::python {
@@ -53,7 +54,8 @@ public:
   /// pickle_error if it is malformed, refused or over a limit.
   json read(std::string_view pickle) const;
 
-  static constexpr std::size_t no_item = static_cast<std::size_t>(-1);
+  /// No item of read_tuple() comes untagged.
+  static constexpr std::size_t no_item = flat_pickle_reader::no_item;
 
   /// The items of a pickled tuple, each as read() gives it inside the tuple
   /// (a manager request's ident, method, args and kwds, without tagging the
